@@ -1,0 +1,1 @@
+"""OneVisit web service (FastAPI)."""

@@ -1,0 +1,325 @@
+"""Readers for the rosters (检查对象名录库, 抽查事项清单, 执法检查人员名录库,
+检查记录, 部门名录).  Each reader turns a :class:`Table` into domain records
+and puts every problem it finds into the :class:`Report`; it never stops at
+the first problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scheduler import uscc as usccmod
+from scheduler.agencies import Agency, AgencyDirectory
+from scheduler.domain import ACTIVE_STATUSES, CreditClass, Inspector, Item
+from scheduler.io import schemas
+from scheduler.io.fields import (
+    parse_column,
+    parse_credit_class,
+    parse_date,
+    parse_date_ranges,
+    parse_float,
+    parse_positive_int,
+    parse_ratio,
+    split_list,
+)
+from scheduler.io.problems import Report
+from scheduler.io.table import Table, read_table
+
+KNOWN_STATUSES = ACTIVE_STATUSES | {"注销", "吊销", "吊销，未注销", "吊销未注销", "迁出", "撤销", "停业", "歇业", "清算"}
+
+
+def _col(table: Table, key: str) -> pd.Series:
+    if key in table.data:
+        return table.data[key]
+    return pd.Series([""] * len(table.data), dtype=object)
+
+
+def _normalise_uscc(series: pd.Series) -> pd.Series:
+    s = series.astype(str)
+    if not s.map(str.isascii).all():
+        s = s.map(lambda x: unicodedata.normalize("NFKC", x))
+    return s.str.replace(r"\s+", "", regex=True).str.upper()
+
+
+def _report_duplicates(table: Table, keys: list[str], key: str, what: str, report: Report) -> None:
+    series = pd.Series(keys, dtype=object)
+    dup = series.duplicated(keep=False) & (series != "")
+    if not dup.any():
+        return
+    first_row: dict[str, int] = {}
+    for i in np.flatnonzero(dup.to_numpy()).tolist():
+        value = keys[i]
+        row = table.row(i)
+        if value in first_row:
+            report.error(table.file, row, table.header(key), f"{what}「{value}」重复（与第 {first_row[value]} 行相同）")
+        else:
+            first_row[value] = row
+
+
+def _tags(series: pd.Series) -> pd.Series:
+    """Canonical tag strings: split on ；;,，、, stripped, sorted, joined by ";"."""
+    def canon(text: str) -> str:
+        return ";".join(sorted(set(split_list(text))))
+    uniques = pd.unique(series)
+    mapping = {u: canon(u) for u in uniques}
+    return series.map(mapping)
+
+
+def read_enterprises(path: Path, report: Report) -> pd.DataFrame | None:
+    """Read the target roster into a frame with canonical columns
+    (:data:`scheduler.domain.ENTERPRISE_COLUMNS`) plus kept extra columns."""
+    table = read_table(path, schemas.ENTERPRISE_COLUMNS, report)
+    if table is None:
+        return None
+    n = len(table.data)
+    file = table.file
+    codes = _normalise_uscc(_col(table, "uscc"))
+    code_list = [str(c) for c in codes.tolist()]
+    valid = usccmod.valid_mask(code_list)
+    for i in np.flatnonzero(~valid).tolist():
+        msg = usccmod.problem(code_list[i]) or "无效"
+        report.error(file, table.row(i), table.header("uscc"), msg)
+    _report_duplicates(table, code_list, "uscc", "统一社会信用代码", report)
+
+    for key, what in (("name", "企业名称"), ("township", "乡镇街道")):
+        empty = (_col(table, key) == "").to_numpy()
+        for i in np.flatnonzero(empty).tolist():
+            report.error(file, table.row(i), table.header(key), f"{what}为空")
+
+    classes = parse_column(table, "credit_class", parse_credit_class, report)
+    for i in np.flatnonzero(_col(table, "credit_class").to_numpy() == "").tolist():
+        report.error(file, table.row(i), table.header("credit_class"), "信用风险分类为空")
+
+    status = _col(table, "status")
+    if "status" not in table.data:
+        report.warning(file, None, None, "没有「登记状态」列：全部按存续处理")
+        status = pd.Series(["存续"] * n, dtype=object)
+    else:
+        for value in sorted(set(pd.unique(status)) - KNOWN_STATUSES - {""}):
+            rows = table.rows[(status == value).to_numpy()]
+            report.warning(file, int(rows[0]), table.header("status"),
+                           f"未知登记状态「{value}」（共 {len(rows)} 行），不参与抽取")
+        for i in np.flatnonzero((status == "").to_numpy()).tolist():
+            report.warning(file, table.row(i), table.header("status"), "登记状态为空，不参与抽取")
+
+    coords: dict[str, list[float | None]] = {}
+    for key, lo, hi, what in (("lon", 73.0, 136.0, "经度"), ("lat", 3.0, 54.0, "纬度")):
+        vals: list[float | None] = parse_column(table, key, parse_float, report) if key in table.data else [None] * n
+        for i, v in enumerate(vals):
+            if v is not None and not lo <= v <= hi:
+                report.error(file, table.row(i), table.header(key), f"{what} {v} 不在中国境内范围（{lo}–{hi}）")
+                vals[i] = None
+        coords[key] = vals
+
+    last = parse_column(table, "last_inspected", parse_date, report) if "last_inspected" in table.data else [None] * n
+
+    frame = pd.DataFrame({
+        "uscc": codes.to_numpy(dtype=object),
+        "name": _col(table, "name").to_numpy(dtype=object),
+        "township": _col(table, "township").to_numpy(dtype=object),
+        "address": _col(table, "address").to_numpy(dtype=object),
+        "lon": np.array([np.nan if v is None else v for v in coords["lon"]], dtype=float),
+        "lat": np.array([np.nan if v is None else v for v in coords["lat"]], dtype=float),
+        "industry": _col(table, "industry").to_numpy(dtype=object),
+        "credit_class": np.array([c.value if c is not None else "" for c in classes], dtype=object),
+        "tags": _tags(_col(table, "tags")).to_numpy(dtype=object),
+        "status": status.to_numpy(dtype=object),
+        "last_inspected": np.array(last, dtype=object),
+        "row": table.rows,
+    })
+    for extra in table.data.columns:
+        if extra.startswith("extra:"):
+            frame[extra] = table.data[extra].to_numpy(dtype=object)
+    frame.attrs["file"] = file
+    frame.attrs["headers"] = table.headers
+    return frame
+
+
+def read_agencies(path: Path, report: Report) -> list[Agency]:
+    table = read_table(path, schemas.AGENCY_COLUMNS, report)
+    if table is None:
+        return []
+    out = []
+    codes, names, aliases = table.column("code"), table.column("name"), table.column("aliases")
+    _report_duplicates(table, codes, "code", "部门代码", report)
+    for i, (code, name) in enumerate(zip(codes, names, strict=True)):
+        if not code or not name:
+            report.error(table.file, table.row(i), None, "部门代码和部门名称不能为空")
+            continue
+        out.append(Agency(code, name, tuple(split_list(aliases[i]))))
+    return out
+
+
+def _resolve_agencies(table: Table, directory: AgencyDirectory, report: Report) -> list[str | None]:
+    out: list[str | None] = []
+    for i, text in enumerate(table.column("agency")):
+        agency = directory.resolve(text)
+        if agency is None:
+            msg = "部门为空" if not text else f"未知部门「{text}」（可在 agencies.csv 部门名录中登记）"
+            report.error(table.file, table.row(i), table.header("agency"), msg)
+            out.append(None)
+        else:
+            out.append(agency.code)
+    return out
+
+
+def read_items(path: Path, directory: AgencyDirectory, report: Report) -> list[Item]:
+    table = read_table(path, schemas.ITEM_COLUMNS, report)
+    if table is None:
+        return []
+    file = table.file
+    missing = [k for k in ("ratio_A", "ratio_B", "ratio_C", "ratio_D") if k not in table.data]
+    for key in missing:
+        report.error(file, None, None, f"缺少列「{key[-1]}类抽查比例」（{key}）")
+    if missing:
+        return []
+    codes, names = table.column("item_code"), table.column("name")
+    tags, quals = table.column("target_tags"), table.column("qualification")
+    _report_duplicates(table, codes, "item_code", "事项编码", report)
+    agencies = _resolve_agencies(table, directory, report)
+    ratios = {
+        cls: parse_column(table, f"ratio_{cls.value}", parse_ratio, report) for cls in CreditClass
+    }
+    raw_ratios = {cls: table.column(f"ratio_{cls.value}") for cls in CreditClass}
+    officers: list[int | None] = (
+        parse_column(table, "officers", parse_positive_int, report) if "officers" in table.data else [None] * len(codes)
+    )
+    items: list[Item] = []
+    for i in range(len(table.data)):
+        row = table.row(i)
+        ok = True
+        for key, value, what in (("item_code", codes[i], "事项编码"), ("name", names[i], "事项名称")):
+            if not value:
+                report.error(file, row, table.header(key), f"{what}为空")
+                ok = False
+        for cls in CreditClass:
+            if not raw_ratios[cls][i]:
+                report.error(file, row, table.header(f"ratio_{cls.value}"),
+                             f"{cls.value}类抽查比例为空（不搞免于抽查：如确需为 0 请填写 0 并在轮次文件中允许）")
+                ok = False
+            elif ratios[cls][i] is None:
+                ok = False
+        agency = agencies[i]
+        if not ok or agency is None:
+            continue
+        items.append(Item(
+            code=codes[i],
+            agency=agency,
+            name=names[i],
+            ratios={cls: ratios[cls][i] or Decimal(0) for cls in CreditClass},
+            target_tags=frozenset(split_list(tags[i])),
+            officers=officers[i] or 1,
+            qualification=quals[i],
+        ))
+    return items
+
+
+def read_inspectors(
+    path: Path,
+    directory: AgencyDirectory,
+    report: Report,
+    *,
+    townships: frozenset[str] | None = None,
+    usccs: frozenset[str] | None = None,
+) -> list[Inspector]:
+    """Read the inspector roster.  With *townships* (from the target roster),
+    an unknown 所在乡镇 is an error; with *usccs*, a 回避企业 that is not in
+    the target roster is a warning."""
+    table = read_table(path, schemas.INSPECTOR_COLUMNS, report)
+    if table is None:
+        return []
+    file = table.file
+    n = len(table.data)
+    ids, certs = table.column("inspector_id"), table.column("cert_no")
+    names, quals = table.column("name"), table.column("qualifications")
+    towns, conflict_cells, phones = table.column("base_township"), table.column("conflicts"), table.column("phone")
+    expiry_cells = table.column("cert_expiry")
+    _report_duplicates(table, ids, "inspector_id", "人员编号", report)
+    _report_duplicates(table, certs, "cert_no", "执法证号", report)
+    agencies = _resolve_agencies(table, directory, report)
+    expiry = parse_column(table, "cert_expiry", parse_date, report)
+    per_day: list[int | None] = (
+        parse_column(table, "max_visits_per_day", parse_positive_int, report)
+        if "max_visits_per_day" in table.data else [None] * n
+    )
+    leave: list[tuple[tuple[dt.date, dt.date], ...] | None] = (
+        parse_column(table, "unavailable", parse_date_ranges, report) if "unavailable" in table.data else [None] * n
+    )
+    out: list[Inspector] = []
+    for i in range(n):
+        row = table.row(i)
+        ok = agencies[i] is not None
+        for key, value, what in (("inspector_id", ids[i], "人员编号"), ("name", names[i], "姓名"),
+                                 ("cert_no", certs[i], "执法证号"), ("cert_expiry", expiry_cells[i], "执法证有效期")):
+            if not value:
+                msg = f"{what}为空" + ("（无执法证的人员不得从事检查）" if key == "cert_no" else "")
+                report.error(file, row, table.header(key), msg)
+                ok = False
+        conflicts: list[str] = []
+        for raw in split_list(conflict_cells[i]):
+            code = "".join(unicodedata.normalize("NFKC", raw).split()).upper()
+            bad = usccmod.problem(code)
+            if bad:
+                report.error(file, row, table.header("conflicts"), f"回避企业代码「{raw}」{bad}")
+                ok = False
+            elif usccs is not None and code not in usccs:
+                report.warning(file, row, table.header("conflicts"), f"回避企业「{code}」不在检查对象名录库中")
+            conflicts.append(code)
+        township = towns[i]
+        if township and townships is not None and township not in townships:
+            report.error(file, row, table.header("base_township"),
+                         f"未知乡镇「{township}」（检查对象名录库中没有该乡镇街道）")
+            ok = False
+        cert_expiry = expiry[i]
+        if not ok or cert_expiry is None:
+            continue
+        agency = agencies[i]
+        assert agency is not None
+        out.append(Inspector(
+            id=ids[i],
+            name=names[i],
+            agency=agency,
+            cert_no=certs[i],
+            cert_expiry=cert_expiry,
+            qualifications=frozenset(split_list(quals[i])),
+            base_township=township,
+            max_visits_per_day=per_day[i] or 4,
+            unavailable=leave[i] or (),
+            conflicts=frozenset(conflicts),
+            phone=phones[i],
+        ))
+    return out
+
+
+def read_history(path: Path, directory: AgencyDirectory, report: Report) -> pd.DataFrame | None:
+    table = read_table(path, schemas.HISTORY_COLUMNS, report)
+    if table is None:
+        return None
+    codes = [str(c) for c in _normalise_uscc(_col(table, "uscc")).tolist()]
+    valid = usccmod.valid_mask(codes)
+    for i in np.flatnonzero(~valid).tolist():
+        report.error(table.file, table.row(i), table.header("uscc"), usccmod.problem(codes[i]) or "无效")
+    dates = parse_column(table, "date", parse_date, report)
+    for i in np.flatnonzero(_col(table, "date").to_numpy() == "").tolist():
+        report.error(table.file, table.row(i), table.header("date"), "检查日期为空")
+    agencies: list[str | None] = [None] * len(codes)
+    if "agency" in table.data:
+        for i, text in enumerate(table.column("agency")):
+            if text:
+                agency = directory.resolve(text)
+                if agency is None:
+                    report.error(table.file, table.row(i), table.header("agency"), f"未知部门「{text}」")
+                else:
+                    agencies[i] = agency.code
+    return pd.DataFrame({
+        "uscc": np.array(codes, dtype=object),
+        "date": np.array(dates, dtype=object),
+        "agency": np.array(agencies, dtype=object),
+        "inspectors": [";".join(split_list(t)) for t in table.column("inspectors")],
+        "row": table.rows,
+    })

@@ -1,0 +1,141 @@
+"""The round file (抽查轮次配置, TOML): what a joint round draws and when.
+
+See ``data/sample/round.toml`` for a commented example and
+``docs/inputs.md`` for every key.  Problems are reported with the key path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from scheduler.agencies import AgencyDirectory
+from scheduler.domain import Commitment, Exclusions, Round, SeedSources
+from scheduler.io.fields import FieldError, parse_date
+from scheduler.io.problems import Report
+
+_KNOWN_TOP = {"name", "code", "lead_agency", "agencies", "items", "window", "exclusions", "assignment", "seed"}
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    raise FieldError(f"应为日期，实际为「{value}」")
+
+
+def read_round(path: Path, directory: AgencyDirectory, report: Report) -> Round | None:
+    """Read and check a round file; ``None`` when it has errors."""
+    file = path.name
+    errors_before = len(report.errors)
+
+    def err(key: str, message: str) -> None:
+        report.error(file, None, f"[{key}]", message)
+
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        report.error(file, None, None, f"无法读取文件：{exc}")
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        report.error(file, None, None, f"TOML 格式错误：{exc}")
+        return None
+
+    for key in sorted(set(doc) - _KNOWN_TOP):
+        report.warning(file, None, f"[{key}]", "未知的键，已忽略")
+
+    name = str(doc.get("name", "")).strip()
+    if not name:
+        err("name", "缺少轮次名称 name（如「2026年第四季度跨部门联合抽查」）")
+
+    window = doc.get("window", {})
+    start = end = None
+    for key in ("start", "end"):
+        if key not in window:
+            err(f"window.{key}", "缺少实施期限" + ("开始日期" if key == "start" else "结束日期"))
+            continue
+        try:
+            value = _date(window[key])
+        except FieldError as exc:
+            err(f"window.{key}", str(exc))
+            continue
+        if key == "start":
+            start = value
+        else:
+            end = value
+    if start and end and end < start:
+        err("window.end", f"结束日期 {end} 早于开始日期 {start}")
+
+    def agency_code(key: str, text: Any) -> str | None:
+        agency = directory.resolve(str(text))
+        if agency is None:
+            err(key, f"未知部门「{text}」")
+            return None
+        return agency.code
+
+    lead = agency_code("lead_agency", doc.get("lead_agency", "")) if doc.get("lead_agency") else None
+    if not doc.get("lead_agency"):
+        err("lead_agency", "缺少发起部门 lead_agency")
+    agencies = tuple(
+        code for i, a in enumerate(doc.get("agencies", []) or [])
+        if (code := agency_code(f"agencies[{i}]", a)) is not None
+    )
+    if lead and agencies and lead not in agencies:
+        agencies = (lead, *agencies)
+    items = tuple(str(i).strip() for i in doc.get("items", []) or [])
+
+    ex = doc.get("exclusions", {})
+    cooldown = ex.get("cooldown_days", 0)
+    cap = ex.get("yearly_cap")
+    if not isinstance(cooldown, int) or cooldown < 0:
+        err("exclusions.cooldown_days", "应为不小于 0 的整数（天）")
+        cooldown = 0
+    if cap is not None and (not isinstance(cap, int) or cap < 1):
+        err("exclusions.yearly_cap", "应为不小于 1 的整数（次/年）")
+        cap = None
+    allow_zero = ex.get("allow_zero_ratio", False)
+    if not isinstance(allow_zero, bool):
+        err("exclusions.allow_zero_ratio", "应为 true 或 false")
+        allow_zero = False
+
+    assignment = doc.get("assignment", {})
+    avoid_home = assignment.get("avoid_home_township", False)
+    if not isinstance(avoid_home, bool):
+        err("assignment.avoid_home_township", "应为 true 或 false")
+        avoid_home = False
+
+    seed = doc.get("seed", {})
+    commitments = []
+    for i, c in enumerate(seed.get("commitments", []) or []):
+        party = str(c.get("party", "")).strip()
+        digest = str(c.get("sha256", "")).strip().lower()
+        if not party:
+            err(f"seed.commitments[{i}].party", "缺少承诺方名称 party")
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            err(f"seed.commitments[{i}].sha256", "应为 64 位十六进制 SHA-256 摘要")
+        commitments.append(Commitment(party, digest))
+    parties = [c.party for c in commitments]
+    if len(set(parties)) != len(parties):
+        err("seed.commitments", "承诺方名称重复")
+
+    if len(report.errors) > errors_before or start is None or end is None or lead is None:
+        return None
+    return Round(
+        name=name,
+        code=str(doc.get("code", "")).strip(),
+        start=start,
+        end=end,
+        lead_agency=lead,
+        agencies=agencies,
+        items=items,
+        exclusions=Exclusions(cooldown_days=cooldown, yearly_cap=cap, allow_zero_ratio=allow_zero),
+        avoid_home_township=avoid_home,
+        seed=SeedSources(str(seed.get("beacon_description", "")).strip(), tuple(commitments)),
+        source=file,
+    )

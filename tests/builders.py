@@ -1,0 +1,89 @@
+"""Small, valid roster files for tests, in any format, with hooks to break them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import openpyxl
+
+from scheduler.uscc import check_char, org_check_char
+
+ENTERPRISE_HEADER = ["统一社会信用代码", "企业名称", "乡镇街道", "地址", "信用风险分类", "监管标签", "登记状态", "上次检查日期"]
+ITEM_HEADER = ["事项编码", "部门", "事项名称", "检查对象标签", "A类抽查比例", "B类抽查比例", "C类抽查比例", "D类抽查比例", "每户所需人数", "资格要求"]
+INSPECTOR_HEADER = ["人员编号", "姓名", "部门", "执法证号", "执法证有效期", "资格", "所在乡镇", "每日最多检查户数", "不可用日期", "回避企业", "电话"]
+
+
+def make_uscc(n: int) -> str:
+    """A valid USCC for integer n (distinct n give distinct codes)."""
+    body8 = f"{n:08d}"
+    body17 = "91330799" + body8 + org_check_char(body8)
+    return body17 + check_char(body17)
+
+
+def enterprise_rows(n: int = 12) -> list[list[str]]:
+    towns = ["城关镇", "东城街道", "清河镇"]
+    classes = ["A", "B", "C", "D"]
+    tags = ["食品生产", "餐饮服务；公共场所", "", "危险化学品"]
+    return [
+        [make_uscc(i + 1), f"示例企业{i + 1}有限公司", towns[i % 3], f"示例县人民路{i + 1}号",
+         classes[i % 4], tags[i % 4], "存续" if i % 7 else "在业", "2026-03-0" + str(1 + i % 9) if i % 5 == 0 else ""]
+        for i in range(n)
+    ]
+
+
+def item_rows() -> list[list[str]]:
+    return [
+        ["SCJG-001", "市场监管", "企业公示信息抽查", "", "3%", "5%", "20%", "60%", "", ""],
+        ["SCJG-002", "县市场监督管理局", "食品生产企业监督检查", "食品生产", "0.05", "0.1", "0.3", "1", "1", ""],
+        ["YJGL-001", "应急管理局", "危险化学品企业安全生产检查", "危险化学品", "5%", "10%", "30%", "100%", "2", "危险化学品安全监管"],
+        ["WSJK-001", "卫健委", "公共场所卫生监督检查", "公共场所", "5%", "10%", "30%", "80%", "", ""],
+    ]
+
+
+def inspector_rows() -> list[list[str]]:
+    return [
+        ["SCJG0001", "张伟", "市场监管", "示执SC00000001", "2028-06-30", "食品安全", "城关镇", "", "", "", "13900000001"],
+        ["SCJG0002", "王芳", "市场监督管理局", "示执SC00000002", "2027/12/31", "", "东城街道", "3", "2026-11-02~2026-11-06；2026-11-18", "", ""],
+        ["YJGL0001", "李强", "应急管理", "示执YJ00000001", "2029年1月1日", "危险化学品安全监管", "清河镇", "5", "", make_uscc(4), ""],
+        ["YJGL0002", "刘洋", "应急管理", "示执YJ00000002", "2029-01-01", "危险化学品安全监管；工贸", "城关镇", "", "", "", ""],
+        ["WSJK0001", "陈静", "卫生健康", "示执WJ00000001", "2030-05-01", "", "东城街道", "", "", "", ""],
+    ]
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]], *,
+              encoding: str = "utf-8", title: str | None = None) -> Path:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    if title is not None:
+        writer.writerow([title])
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], *,
+               title: str | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    if title is not None:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def write_folder(folder: Path, *, enterprises: list[list[str]] | None = None,
+                 items: list[list[str]] | None = None, inspectors: list[list[str]] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(folder / "enterprises.csv", ENTERPRISE_HEADER, enterprises if enterprises is not None else enterprise_rows())
+    write_csv(folder / "items.csv", ITEM_HEADER, items if items is not None else item_rows())
+    write_csv(folder / "inspectors.csv", INSPECTOR_HEADER, inspectors if inspectors is not None else inspector_rows())
+    return folder

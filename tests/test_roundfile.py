@@ -1,0 +1,53 @@
+"""The round file: the sample parses; mistakes are reported by key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from scheduler.agencies import AgencyDirectory
+from scheduler.io import Report
+from scheduler.roundfile import read_round
+
+
+def test_sample_round_file(sample_dir: Path) -> None:
+    report = Report()
+    r = read_round(sample_dir / "round.toml", AgencyDirectory(), report)
+    assert report.ok, [str(p) for p in report]
+    assert r is not None
+    assert r.name == "2026年第四季度跨部门联合抽查"
+    assert (r.start, r.end) == (dt.date(2026, 10, 12), dt.date(2026, 12, 25))
+    assert r.lead_agency == "SCJG"
+    assert r.exclusions.cooldown_days == 180 and r.exclusions.yearly_cap == 2
+    assert not r.exclusions.allow_zero_ratio
+    assert r.avoid_home_township
+    assert [c.party for c in r.seed.commitments] == ["示例县市场监督管理局", "示例县公证处"]
+
+
+def test_round_file_mistakes_are_reported_by_key(tmp_path: Path) -> None:
+    path = tmp_path / "round.toml"
+    path.write_text(
+        'name = ""\nlead_agency = "宣传部"\nagencies = ["生态环境局", "统战部"]\n'
+        '[window]\nstart = "2026-12-01"\nend = 2026-11-01\n'
+        "[exclusions]\ncooldown_days = -3\n"
+        '[[seed.commitments]]\nparty = "公证处"\nsha256 = "abc"\n',
+        encoding="utf-8",
+    )
+    report = Report()
+    assert read_round(path, AgencyDirectory(), report) is None
+    assert [str(p) for p in report] == [
+        "round.toml [name]: 缺少轮次名称 name（如「2026年第四季度跨部门联合抽查」）",
+        "round.toml [window.end]: 结束日期 2026-11-01 早于开始日期 2026-12-01",
+        "round.toml [lead_agency]: 未知部门「宣传部」",
+        "round.toml [agencies[1]]: 未知部门「统战部」",
+        "round.toml [exclusions.cooldown_days]: 应为不小于 0 的整数（天）",
+        "round.toml [seed.commitments[0].sha256]: 应为 64 位十六进制 SHA-256 摘要",
+    ]
+
+
+def test_toml_syntax_error(tmp_path: Path) -> None:
+    path = tmp_path / "round.toml"
+    path.write_text('name = "x\n', encoding="utf-8")
+    report = Report()
+    assert read_round(path, AgencyDirectory(), report) is None
+    assert report.errors[0].message.startswith("TOML 格式错误")
