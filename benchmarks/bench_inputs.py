@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 from scheduler.io import Report, load  # noqa: E402
 from scheduler.io.rosters import read_enterprises  # noqa: E402
 
-
 sys.path.insert(0, str(ROOT / "data"))
 import generate_county  # noqa: E402
 
