@@ -16,10 +16,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; published files are readable
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -42,6 +49,7 @@ def staged_dir(final: Path) -> Iterator[Path]:
     final = final.resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    stage.chmod(0o777 & ~_umask())
     try:
         yield stage
     except BaseException:

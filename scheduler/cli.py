@@ -7,9 +7,11 @@ column, and the command exits with status 1 without writing anything.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +19,8 @@ import typer
 
 from scheduler import __version__
 from scheduler.atomic import staged_dir, write_text
+from scheduler.draw import DrawResult, Reveal, RuleError, build_rule, run_draw, verify, write_draw
+from scheduler.draw.run import PLAIN_SEED_PARTY
 from scheduler.io import Report, load
 from scheduler.io.dataset import Inputs
 from scheduler.sample import sample_dir
@@ -69,16 +73,23 @@ def print_summary(summary: dict[str, Any]) -> None:
               f"工作日 {r['workdays']} 天；发起部门 {r['lead_agency']}；参与部门 {agencies}")
 
 
-def write_output(out: Path, files: dict[str, str]) -> None:
-    """Write *files* (name -> text) as the folder *out*, atomically: on any
+@contextlib.contextmanager
+def output_folder(out: Path) -> Iterator[Path]:
+    """A staging folder that becomes *out* when the block succeeds.  On any
     failure the previous folder is left as it was and the user is told why."""
     try:
         with staged_dir(out) as stage:
-            for name, text in files.items():
-                write_text(stage / name, text)
+            yield stage
     except OSError as exc:
         _echo(f"写入失败，未生成任何文件 (write failed, nothing written): {out}: {exc.strerror or exc}")
         raise typer.Exit(1) from None
+
+
+def print_written(out: Path) -> None:
+    _echo(f"结果已写入 (results written to): {out.resolve()}")
+    for f in sorted(out.resolve().rglob("*")):
+        if f.is_file():
+            _echo(f"  {f.relative_to(out.resolve())}")
 
 
 def _load(paths: list[Path], round_file: Path | None) -> tuple[Inputs | None, Report]:
@@ -116,6 +127,109 @@ def validate(
         raise typer.Exit(1)
 
 
+DEMO_BEACON = "03 07 12 19 25 31 + 09"
+DEMO_REVEALS = (("示例县市场监督管理局", "demo-secret-scjg-2026q4"), ("示例县公证处", "demo-secret-notary-2026q4"))
+
+
+def _parse_reveals(values: list[str]) -> list[Reveal]:
+    out = []
+    for value in values:
+        party, sep, secret = value.partition("=")
+        if not sep or not party.strip():
+            _echo(f"--reveal 应写成「承诺方=秘密值」(party=secret)，实际为「{value}」")
+            raise typer.Exit(2)
+        out.append(Reveal(party.strip(), secret))
+    return out
+
+
+def print_draw(result: DrawResult) -> None:
+    r, m = result.rule, result.manifest()
+    ex = m["excluded"]
+    _echo(f"抽查轮次 (round): {r.round_name}；算法 (algorithm) {r.algorithm}")
+    _echo(f"可抽取企业 (eligible): {m['eligible_enterprises']:,} 户；排除 (excluded): 非存续 {ex['inactive']:,}、"
+          f"冷却期内 {ex['cooldown']:,}、达到年度上限 {ex['yearly_cap']:,}")
+    _echo(f"抽查事项 {len(r.items)} 项，分层 (strata) {len(result.selection.strata)} 个，抽取名单行 (frame rows) {m['frame_rows']:,}")
+    _echo(f"P = {m['plan_sha256']}")
+    _echo(f"D = {m['frame_sha256']}")
+    _echo(f"S = {m['seed']}")
+    labels = {"coordinated": "协同抽取 coordinated", "independent": "各自抽取 independent"}
+    _echo("抽取结果 (result):")
+    _echo(table(["模式 mode", "抽中事项户次", "需检查企业户数 visits", "联合检查户次", "跨部门联合抽查占比"],
+                [[labels[mode], c["item_inspections"], c["visits"], c["joint_inspections"], f"{c['joint_share']:.1%}"]
+                 for mode, c in m["coordination"].items()]))
+    if "independent" in m["coordination"] and "coordinated" in m["coordination"]:
+        saved = m["coordination"]["independent"]["visits"] - m["coordination"]["coordinated"]["visits"]
+        _echo(f"协同抽取比各自抽取少进企业门 {saved:,} 户次 (coordination saves {saved:,} visits at identical stratum sizes)")
+
+
+def _draw(inputs: Inputs, round_file: Path | None, mode: str, beacon: str, reveals: list[Reveal]) -> DrawResult:
+    if inputs.round is None:
+        _echo("缺少抽查轮次配置：请用 --round 指定 round.toml (no round file)")
+        raise typer.Exit(1)
+    try:
+        rule = build_rule(inputs.round, inputs.dataset, mode)
+        return run_draw(rule, inputs.dataset, beacon, reveals)
+    except RuleError as exc:
+        _echo("无法抽取 (the draw cannot run):")
+        for line in str(exc).splitlines():
+            _echo(f"  {line}")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def draw(
+    data: Annotated[Path, typer.Option("--data", help="数据文件夹 (rosters folder)")],
+    out: Annotated[Path, typer.Option("--out", help="抽取结果文件夹 (draw folder to publish)")],
+    round_file: Annotated[Path | None, typer.Option("--round", help="抽查轮次配置 round.toml（默认取数据文件夹中的 .toml）")] = None,
+    seed: Annotated[str | None, typer.Option("--seed", help="随机数种子（本轮次未公布承诺时）(plain seed)")] = None,
+    beacon: Annotated[str, typer.Option("--beacon", help="公开随机源的值，如彩票开奖号码 (public beacon value)")] = "",
+    reveal: Annotated[list[str] | None, typer.Option("--reveal", help="揭示秘密值：承诺方=秘密值，可多次 (party=secret)")] = None,
+    mode: Annotated[str, typer.Option("--mode", help="coordinated（协同，默认）或 independent（各自）")] = "coordinated",
+) -> None:
+    """随机抽取检查对象并公布可复核的结果 (draw inspection targets, publish a verifiable draw folder)."""
+    inputs, report = _load([data], round_file)
+    if inputs is None:
+        print_problems(report)
+        _echo("数据有错误，请修正后重试 (input errors: nothing was written).")
+        raise typer.Exit(1)
+    if seed is not None and (reveal or beacon):
+        _echo("--seed 不能与 --beacon/--reveal 同时使用 (use either a plain seed or beacon + reveals)")
+        raise typer.Exit(2)
+    reveals = [Reveal(PLAIN_SEED_PARTY, seed)] if seed is not None else _parse_reveals(reveal or [])
+    result = _draw(inputs, round_file, mode, beacon, reveals)
+    print_draw(result)
+    with output_folder(out) as stage:
+        write_draw(result, inputs.dataset, stage)
+    print_written(out)
+
+
+@app.command("verify")
+def verify_cmd(
+    folder: Annotated[Path, typer.Argument(help="抽取结果文件夹 (published draw folder)")],
+    data: Annotated[
+        Path | None, typer.Option("--data", help="数据文件夹：同时用名录库重算抽取名单 (also rebuild the frame from the rosters)")
+    ] = None,
+) -> None:
+    """复核抽取结果：重算 P、D、S、每个票号和每个分层 (re-compute a published draw)."""
+    dataset = None
+    if data is not None:
+        inputs, report = _load([data], None)
+        if inputs is None:
+            print_problems(report)
+            raise typer.Exit(1)
+        dataset = inputs.dataset
+    result = verify(folder, dataset)
+    for line in result.checked:
+        _echo(f"  ✓ {line}")
+    if result.ok:
+        _echo("复核通过：抽取结果已完全复现。 (Verified: the draw is reproduced exactly.)")
+        return
+    _echo(f"复核未通过：发现 {len(result.differences)} 处不一致 (verification FAILED):")
+    for line in result.differences:
+        _echo(f"  ✗ {line}")
+    raise typer.Exit(1)
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="输出文件夹 (output folder)")] = Path("onevisit-demo"),
@@ -130,14 +244,17 @@ def demo(
     summary = summarise(inputs)
     print_summary(summary)
     print_problems(report)
-    write_output(out, {
-        "inputs-summary.json": json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
-        "validation.txt": "\n".join(str(p) for p in report.sorted()) + "\n",
-    })
     _echo()
-    _echo(f"结果已写入 (results written to): {out.resolve()}")
-    for f in sorted(out.resolve().iterdir()):
-        _echo(f"  {f.name}")
+    _echo(f"第一个随机：抽取检查对象 (first random: the draw)，公开随机源 {DEMO_BEACON!r}，两方揭示演示秘密值")
+    result = _draw(inputs, None, "coordinated", DEMO_BEACON, [Reveal(p, s) for p, s in DEMO_REVEALS])
+    print_draw(result)
+    with output_folder(out) as stage:
+        write_text(stage / "inputs-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        write_text(stage / "validation.txt", "\n".join(str(p) for p in report.sorted()) + "\n")
+        write_draw(result, inputs.dataset, stage / "draw")
+    _echo()
+    print_written(out)
+    _echo(f"复核抽取结果 (verify the draw): onevisit verify {out / 'draw'} --data {data}")
 
 
 @app.command()

@@ -271,3 +271,31 @@ def test_inactive_enterprises_are_kept_but_marked(tmp_path: Path, status: str) -
     frame = read_enterprises(write_csv(tmp_path / "e.csv", ENTERPRISE_HEADER, rows), report)
     assert report.ok and frame is not None
     assert frame["status"].tolist()[0] == status
+
+
+def test_official_status_spellings_and_tag_forms_are_normalised(tmp_path: Path) -> None:
+    rows = enterprise_rows(5)
+    rows[0][6], rows[1][6], rows[2][6], rows[3][6] = "存续（在营、开业、在册）", "在营", "吊销，未注销", " 在业 "
+    rows[4][5] = "公共 场所；ＡＢ"
+    report = Report()
+    frame = read_enterprises(write_csv(tmp_path / "e.csv", ENTERPRISE_HEADER, rows), report)
+    assert report.ok and frame is not None, messages(report)
+    assert frame["status"].tolist()[:4] == ["存续", "在业", "吊销", "在业"]
+    assert frame["tags"].tolist()[4] == "AB;公共场所"
+
+
+def test_gbk_text_far_below_an_ascii_start_and_utf16(tmp_path: Path) -> None:
+    """Encoding is decided on the whole file, not on its first bytes."""
+    rows = enterprise_rows(3)
+    header = ["USCC", "name", "township", "credit_class", "remark"]
+    body = [[r[0], f"E{i}", "Town", "A", "x" * 200] for i, r in enumerate(rows * 150)]
+    for i, row in enumerate(body):
+        row[0] = make_uscc(1000 + i)
+    body[-1][1] = "末行企业（GBK）"
+    report = Report()
+    frame = read_enterprises(write_csv(tmp_path / "e.csv", header, body, encoding="gbk"), report)
+    assert report.ok and frame is not None, messages(report)
+    assert frame["name"].tolist()[-1] == "末行企业（GBK）"
+    report = Report()
+    frame = read_enterprises(write_csv(tmp_path / "u.csv", ENTERPRISE_HEADER, enterprise_rows(3), encoding="utf-16"), report)
+    assert report.ok and frame is not None and frame["name"].tolist()[0] == "示例企业1有限公司"

@@ -42,6 +42,24 @@ def split_list(text: str) -> list[str]:
     return [p.strip() for p in _LIST_SPLIT.split(text) if p.strip()]
 
 
+def split_tags(text: str) -> list[str]:
+    """Tags: split like :func:`split_list`, NFKC-normalised (full-width
+    letters and digits become half-width) and with inner spaces removed, so
+    "公共 场所" and "公共场所" are the same tag."""
+    return ["".join(unicodedata.normalize("NFKC", t).split()) for t in split_list(text)]
+
+
+#: Official spellings of 登记状态 and the canonical status they mean.
+STATUS_ALIASES = {"在营": "在业", "在册": "存续", "营业": "开业", "吊销未注销": "吊销", "吊销,未注销": "吊销"}
+
+
+def canonical_status(text: str) -> str:
+    """"存续（在营、开业、在册）" → "存续", "在营" → "在业", "吊销，未注销" → "吊销"."""
+    t = "".join(unicodedata.normalize("NFKC", text).split())
+    t = re.sub(r"[(（].*?[)）]", "", t)
+    return STATUS_ALIASES.get(t, t)
+
+
 def parse_date(text: str) -> dt.date:
     """2026-10-01, 2026/10/1, 2026.10.01, 2026年10月1日, 20261001 or an
     Excel date cell (read as ``2026-10-01`` or ``2026-10-01 00:00:00``)."""

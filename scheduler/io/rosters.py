@@ -18,6 +18,7 @@ from scheduler.agencies import Agency, AgencyDirectory
 from scheduler.domain import ACTIVE_STATUSES, CreditClass, Inspector, Item
 from scheduler.io import schemas
 from scheduler.io.fields import (
+    canonical_status,
     parse_column,
     parse_credit_class,
     parse_date,
@@ -26,11 +27,12 @@ from scheduler.io.fields import (
     parse_positive_int,
     parse_ratio,
     split_list,
+    split_tags,
 )
 from scheduler.io.problems import Report
 from scheduler.io.table import Table, read_table
 
-KNOWN_STATUSES = ACTIVE_STATUSES | {"注销", "吊销", "吊销，未注销", "吊销未注销", "迁出", "撤销", "停业", "歇业", "清算"}
+KNOWN_STATUSES = ACTIVE_STATUSES | {"注销", "吊销", "迁出", "撤销", "停业", "歇业", "清算"}
 
 
 def _col(table: Table, key: str) -> pd.Series:
@@ -64,7 +66,7 @@ def _report_duplicates(table: Table, keys: list[str], key: str, what: str, repor
 def _tags(series: pd.Series) -> pd.Series:
     """Canonical tag strings: split on ；;,，、, stripped, sorted, joined by ";"."""
     def canon(text: str) -> str:
-        return ";".join(sorted(set(split_list(text))))
+        return ";".join(sorted(set(split_tags(text))))
     uniques = pd.unique(series)
     mapping = {u: canon(u) for u in uniques}
     return series.map(mapping)
@@ -95,7 +97,8 @@ def read_enterprises(path: Path, report: Report) -> pd.DataFrame | None:
     for i in np.flatnonzero(_col(table, "credit_class").to_numpy() == "").tolist():
         report.error(file, table.row(i), table.header("credit_class"), "信用风险分类为空")
 
-    status = _col(table, "status")
+    raw_status = _col(table, "status")
+    status = raw_status.map({u: canonical_status(u) for u in pd.unique(raw_status)})
     if "status" not in table.data:
         report.warning(file, None, None, "没有「登记状态」列：全部按存续处理")
         status = pd.Series(["存续"] * n, dtype=object)
@@ -212,7 +215,7 @@ def read_items(path: Path, directory: AgencyDirectory, report: Report) -> list[I
             agency=agency,
             name=names[i],
             ratios={cls: ratios[cls][i] or Decimal(0) for cls in CreditClass},
-            target_tags=frozenset(split_list(tags[i])),
+            target_tags=frozenset(split_tags(tags[i])),
             officers=officers[i] or 1,
             qualification=quals[i],
         ))

@@ -70,15 +70,12 @@ class Table:
         return int(self.rows[i])
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")  # superset of GBK and GB2312
+def _bom_encoding(head: bytes) -> str | None:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -112,24 +109,36 @@ def read_raw(path: Path) -> pd.DataFrame:
     if suffix in EXCEL_SUFFIXES:
         frame = pd.read_excel(path, header=None, engine="calamine", sheet_name=0)
         return frame.apply(lambda col: col.map(_cell_to_str)).astype(object)
-    text = _decode(path.read_bytes())
-    delimiter = "\t" if suffix == ".tsv" else _sniff_delimiter(text)
+    with path.open("rb") as fh:
+        head_bytes = fh.read(65536)
+    encoding = _bom_encoding(head_bytes)
+    head = head_bytes.decode(encoding or "utf-8", errors="replace").lstrip("\ufeff")
+    delimiter = "\t" if suffix == ".tsv" else _sniff_delimiter(head)
     # A title row above the header has fewer fields: size the table by the
     # widest of the first lines, not by the first line.
-    head = list(csv.reader(io.StringIO("\n".join(text[:65536].splitlines()[:HEADER_SCAN_ROWS + 2])),
-                           delimiter=delimiter))
-    ncols = max((len(r) for r in head), default=1)
+    first = list(csv.reader(io.StringIO("\n".join(head.splitlines()[: HEADER_SCAN_ROWS + 2])), delimiter=delimiter))
+    ncols = max((len(r) for r in first), default=1)
+    # pandas reads the file itself (fast at any size); without a BOM try
+    # UTF-8 and fall back to GB18030 (a superset of GBK and GB2312).
+    candidates = [encoding] if encoding else ["utf-8", "gb18030"]
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            names=list(range(ncols)),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            sep=delimiter,
-            engine="c",
-        )
+        for i, enc in enumerate(candidates):
+            try:
+                frame = pd.read_csv(
+                    path,
+                    encoding=enc,
+                    header=None,
+                    names=list(range(ncols)),
+                    dtype=str,
+                    keep_default_na=False,
+                    skip_blank_lines=False,
+                    sep=delimiter,
+                    engine="c",
+                )
+                break
+            except UnicodeDecodeError:
+                if i == len(candidates) - 1:
+                    raise
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
@@ -138,6 +147,14 @@ def read_raw(path: Path) -> pd.DataFrame:
             ) from None
         raise
     return frame.fillna("")
+
+
+def _stripped(column: pd.Series) -> np.ndarray:
+    """Cells as str without surrounding white space (also full-width 　);
+    each distinct value is stripped once."""
+    codes, uniques = pd.factorize(column.astype(str), use_na_sentinel=False)
+    cleaned = np.array([u.strip() for u in uniques.tolist()], dtype=object)
+    return cleaned[codes] if len(codes) else np.zeros(0, dtype=object)
 
 
 def match_headers(cells: Sequence[str], columns: Sequence[Column]) -> dict[int, str]:
@@ -189,10 +206,7 @@ def read_table(path: Path, columns: Sequence[Column], report: Report) -> Table |
         return None
     body = raw.iloc[best_row + 1 :]
     rows = np.arange(best_row + 2, best_row + 2 + len(body), dtype=np.int64)
-    data = {}
-    for pos, key in best.items():
-        cells = body.iloc[:, pos].astype(str)
-        data[key] = cells.str.strip().str.replace("\u3000", "", regex=False).to_numpy(dtype=object)
+    data = {key: _stripped(body.iloc[:, pos]) for pos, key in best.items()}
     extra_pos = [p for p, h in enumerate(header_cells) if p not in best and h]
     # Cells under no header: in a CSV a sign of a stray delimiter, in a
     # workbook perhaps a note; either way the user must know.
@@ -204,7 +218,7 @@ def read_table(path: Path, columns: Sequence[Column], report: Report) -> Table |
             (report.error if is_csv else report.warning)(name, int(rows[i]), None, msg)
     frame = pd.DataFrame(data)
     for pos in extra_pos:
-        frame["extra:" + header_cells[pos]] = body.iloc[:, pos].astype(str).str.strip().to_numpy()
+        frame["extra:" + header_cells[pos]] = _stripped(body.iloc[:, pos])
     # Drop rows that are entirely empty (spacer rows, trailing rows).
     nonempty = (frame != "").any(axis=1).to_numpy()
     frame = frame.loc[nonempty].reset_index(drop=True)
