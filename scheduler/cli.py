@@ -18,7 +18,10 @@ from typing import Annotated, Any
 import typer
 
 from scheduler import __version__
-from scheduler.atomic import staged_dir, write_text
+from scheduler.assign.plan import PlanResult, build_plan
+from scheduler.assign.solver import SolverSettings
+from scheduler.assign.validate import check_plan, read_plan
+from scheduler.atomic import staged_dir, write_bytes, write_text
 from scheduler.draw import DrawResult, Reveal, RuleError, build_rule, run_draw, verify, write_draw
 from scheduler.draw.run import PLAIN_SEED_PARTY
 from scheduler.io import Report, load
@@ -230,6 +233,79 @@ def verify_cmd(
     raise typer.Exit(1)
 
 
+@app.command("schedule")
+def schedule_cmd(
+    draw_folder: Annotated[Path, typer.Option("--draw", help="抽取结果文件夹 (published draw folder)")],
+    data: Annotated[Path, typer.Option("--data", help="数据文件夹 (rosters folder)")],
+    out: Annotated[Path, typer.Option("--out", help="输出文件夹，写入 plan.json (output folder)")],
+    round_file: Annotated[Path | None, typer.Option("--round", help="抽查轮次配置 round.toml（默认取数据文件夹中的 .toml）")] = None,
+    audit: Annotated[bool, typer.Option("--audit", help="审计模式：固定求解参数，结果逐字节可复现 (reproducible, slower)")] = False,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="快速模式求解时限（秒）(fast mode wall-clock limit)")] = 20.0,
+) -> None:
+    """第二个随机：抽取执法人员并安排联合检查 (draw officers and schedule one combined visit per enterprise)."""
+    inputs, report = _load([data], round_file)
+    if inputs is None or inputs.round is None:
+        print_problems(report)
+        _echo("数据有错误或缺少轮次配置 (input errors or no round file): nothing was written.")
+        raise typer.Exit(1)
+    if not (draw_folder / "selection.csv").is_file():
+        _echo(f"找不到抽取结果 {draw_folder / 'selection.csv'}：请先运行 onevisit draw (no draw folder)")
+        raise typer.Exit(1)
+    result = _schedule(inputs, draw_folder, SolverSettings(audit=audit, time_limit=time_limit))
+    with output_folder(out) as stage:
+        write_bytes(stage / "plan.json", result.to_bytes())
+    print_written(out)
+    if result.plan["unassigned"]:
+        raise typer.Exit(3)
+
+
+@app.command("check-plan")
+def check_plan_cmd(
+    plan_file: Annotated[Path, typer.Argument(help="安排结果 plan.json (schedule)")],
+    data: Annotated[Path, typer.Option("--data", help="数据文件夹 (rosters folder)")],
+) -> None:
+    """独立复核安排结果是否违反硬性规则（不使用求解器）(check every hard rule of a plan, without the solver)."""
+    inputs, report = _load([data], None)
+    if inputs is None:
+        print_problems(report)
+        raise typer.Exit(1)
+    try:
+        plan = read_plan(plan_file)
+    except (OSError, ValueError) as exc:
+        _echo(f"无法读取 {plan_file}：{exc}")
+        raise typer.Exit(1) from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CalendarCoverageWarning)
+        violations = check_plan(plan, inputs.dataset, inputs.calendar)
+    visits = len(plan.get("visits", []))
+    if not violations:
+        _echo(f"复核通过：{visits:,} 户安排均符合全部硬性规则。 (No hard-rule violations in {visits:,} visits.)")
+        return
+    _echo(f"发现 {len(violations)} 处违反硬性规则 ({len(violations)} hard-rule violations):")
+    for v in violations:
+        _echo(f"  {v}")
+    raise typer.Exit(1)
+
+
+def _schedule(inputs: Inputs, draw_folder: Path, settings: SolverSettings) -> PlanResult:
+    assert inputs.round is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CalendarCoverageWarning)
+        result = build_plan(draw_folder, inputs.dataset, inputs.round, inputs.calendar, settings, _echo)
+    print_schedule(result)
+    return result
+
+
+def print_schedule(result: PlanResult) -> None:
+    st = result.plan["statistics"]
+    _echo(f"安排结果 (schedule): {st['assigned']:,}/{st['visits']:,} 户已安排，{st['unassigned']:,} 户未安排；"
+          f"完全按抽取结果组队 {st['as_drawn_share']:.1%} (as drawn)，抽中人员占比 {st['drawn_officer_share']:.1%}")
+    _echo(f"人日乡镇数 (officer-day-township uses) {st['officer_day_township_uses']:,}，"
+          f"下界 {st['lower_bound_uses_given_teams']:,}，差距 {st['gap_to_bound']:.1%} (gap to bound)")
+    for visit in result.plan["unassigned"]:
+        _echo(f"  未安排 {visit['visit_id']} {visit['name']}（{visit['township']}）：" + "；".join(visit["reasons"]))
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="输出文件夹 (output folder)")] = Path("onevisit-demo"),
@@ -252,9 +328,18 @@ def demo(
         write_text(stage / "inputs-summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         write_text(stage / "validation.txt", "\n".join(str(p) for p in report.sorted()) + "\n")
         write_draw(result, inputs.dataset, stage / "draw")
+        _echo()
+        _echo("第二个随机：抽取执法人员并安排联合检查 (second random: officers and dates)")
+        plan = _schedule(inputs, stage / "draw", SolverSettings(audit=True))
+        write_bytes(stage / "schedule" / "plan.json", plan.to_bytes())
+        violations = check_plan(plan.plan, inputs.dataset, inputs.calendar)
+        _echo(f"独立复核 (independent check): {len(violations)} 处违反硬性规则 (hard-rule violations)")
+        if violations:
+            raise typer.Exit(1)
     _echo()
     print_written(out)
     _echo(f"复核抽取结果 (verify the draw): onevisit verify {out / 'draw'} --data {data}")
+    _echo(f"复核安排结果 (check the plan): onevisit check-plan {out / 'schedule' / 'plan.json'} --data {data}")
 
 
 @app.command()

@@ -17,14 +17,8 @@ import datetime as dt
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import chinese_calendar
-
-from scheduler.io import schemas
-from scheduler.io.fields import FieldError, parse_date_ranges
-from scheduler.io.problems import Report
-from scheduler.io.table import read_table
 
 HOLIDAY_NAMES_ZH = {
     "New Year's Day": "元旦",
@@ -36,8 +30,6 @@ HOLIDAY_NAMES_ZH = {
     "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "抗战胜利纪念日",
 }
-HOLIDAY_WORDS = {"休", "放假", "假", "节假日", "假日", "holiday", "off"}
-WORKDAY_WORDS = {"班", "上班", "补班", "调休上班", "工作日", "workday", "work"}
 
 
 class CalendarCoverageWarning(UserWarning):
@@ -101,49 +93,14 @@ class WorkCalendar:
 
     def workdays(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """Working days from *start* to *end*, both inclusive."""
-        return [d for d in _days(start, end) if self.is_workday(d)]
+        return [d for d in days_between(start, end) if self.is_workday(d)]
 
     def uncovered_years(self, start: dt.date, end: dt.date) -> list[int]:
         return [y for y in range(start.year, end.year + 1) if not self.covered(y)]
 
 
-def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+def days_between(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     day = start
     while day <= end:
         yield day
         day += dt.timedelta(days=1)
-
-
-def read_calendar(path: Path, report: Report) -> WorkCalendar:
-    """Read a user calendar file; problems go to *report*."""
-    cal = WorkCalendar(source=path.name)
-    table = read_table(path, schemas.CALENDAR_COLUMNS, report)
-    if table is None:
-        return cal
-    dates, kinds, names = table.column("date"), table.column("kind"), table.column("name")
-    for i in range(len(table.data)):
-        row = table.row(i)
-        kind = kinds[i].strip().lower()
-        if kind in HOLIDAY_WORDS:
-            workday = False
-        elif kind in WORKDAY_WORDS:
-            workday = True
-        else:
-            report.error(table.file, row, table.header("kind"), f"类型「{kind}」应为「休」或「班」")
-            continue
-        try:
-            ranges = parse_date_ranges(dates[i])
-        except FieldError as exc:
-            report.error(table.file, row, table.header("date"), str(exc))
-            continue
-        if not ranges:
-            report.error(table.file, row, table.header("date"), "日期为空")
-        name = names[i]
-        for a, b in ranges:
-            for d in _days(a, b):
-                if d in cal.overrides and cal.overrides[d] != workday:
-                    report.error(table.file, row, table.header("date"), f"{d} 同时被列为放假和上班")
-                cal.overrides[d] = workday
-                if name:
-                    cal.names[d] = name
-    return cal

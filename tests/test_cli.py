@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scheduler.cli import app
+from scheduler.sample import sample_dir as bundled_sample
 from scheduler.uscc import check_char
 
 runner = CliRunner()
@@ -81,6 +82,16 @@ def test_demo_writes_its_folder(tmp_path: Path) -> None:
     assert f"结果已写入 (results written to): {out.resolve()}" in result.output
     summary = json.loads((out / "inputs-summary.json").read_text(encoding="utf-8"))
     assert summary["enterprises"]["total"] == 30_000
+    plan = json.loads((out / "schedule" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["statistics"]["assigned"] == plan["statistics"]["visits"] > 400
+    assert "独立复核 (independent check): 0 处违反硬性规则" in result.output
+    check = runner.invoke(app, ["check-plan", str(out / "schedule" / "plan.json"), "--data", str(bundled_sample())])
+    assert check.exit_code == 0, check.output
+    assert "复核通过" in check.output
+    broken = plan | {"visits": [plan["visits"][0] | {"date": "2026-10-01"}, *plan["visits"][1:]]}
+    (tmp_path / "broken.json").write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    failed = runner.invoke(app, ["check-plan", str(tmp_path / "broken.json"), "--data", str(bundled_sample())])
+    assert failed.exit_code == 1 and f"规则1 {plan['visits'][0]['visit_id']}" in failed.output
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".demo")]  # no staging left
 
 
@@ -102,6 +113,6 @@ def test_demo_failure_leaves_the_previous_output_untouched(tmp_path: Path, monke
 
 
 def test_every_command_has_help() -> None:
-    for command in ("validate", "demo"):
+    for command in ("validate", "demo", "draw", "verify", "schedule", "check-plan", "serve"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output

@@ -10,7 +10,8 @@ import pytest
 from builders import write_csv
 
 from scheduler.io import Report
-from scheduler.workdays import CalendarCoverageWarning, WorkCalendar, read_calendar
+from scheduler.io.calendar_file import read_calendar
+from scheduler.workdays import CalendarCoverageWarning, WorkCalendar
 
 D = dt.date
 

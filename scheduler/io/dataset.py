@@ -16,11 +16,12 @@ from pathlib import Path
 from scheduler.agencies import AgencyDirectory
 from scheduler.domain import Dataset, Round
 from scheduler.io import schemas
+from scheduler.io.calendar_file import read_calendar
 from scheduler.io.problems import Report
 from scheduler.io.rosters import read_agencies, read_enterprises, read_history, read_inspectors, read_items
 from scheduler.io.table import CSV_SUFFIXES, EXCEL_SUFFIXES, match_headers, read_raw
 from scheduler.roundfile import read_round
-from scheduler.workdays import WorkCalendar, read_calendar
+from scheduler.workdays import WorkCalendar
 
 ROLES = ("enterprises", "items", "inspectors", "history", "agencies", "calendar", "round")
 ROLE_LABELS = {

@@ -1,0 +1,71 @@
+"""Small scheduling cases: a roster folder, a round and a hand-made draw folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from builders import ENTERPRISE_HEADER, INSPECTOR_HEADER, ITEM_HEADER, make_uscc, write_csv
+
+from scheduler.assign.plan import PlanResult, build_plan
+from scheduler.assign.solver import SolverSettings
+from scheduler.assign.validate import Violation, check_plan
+from scheduler.io import Inputs, Report, load
+
+TOWNS = ("城关镇", "东城街道", "清河镇")
+ITEMS = [
+    ["SCJG-001", "市场监管", "企业公示信息抽查", "", "5%", "5%", "5%", "5%", "", ""],
+    ["YJGL-001", "应急管理", "危险化学品企业安全生产检查", "危险化学品", "5%", "5%", "5%", "5%", "2", "危险化学品安全监管"],
+    ["WSJK-001", "卫生健康", "公共场所卫生监督检查", "公共场所", "5%", "5%", "5%", "5%", "", ""],
+]
+
+
+def officer(oid: str, agency: str, town: str, *, expiry: str = "2030-12-31", quals: str = "", cap: str = "",
+            leave: str = "", conflicts: str = "") -> list[str]:
+    return [oid, f"人员{oid}", agency, f"证{oid}", expiry, quals, town, cap, leave, conflicts, ""]
+
+
+@dataclass
+class Case:
+    inputs: Inputs
+    draw: Path
+
+    def solve(self, **settings: object) -> PlanResult:
+        assert self.inputs.round is not None
+        return build_plan(self.draw, self.inputs.dataset, self.inputs.round, self.inputs.calendar,
+                          SolverSettings(audit=True, deterministic_time=5.0, **settings))  # type: ignore[arg-type]
+
+    def violations(self, plan: dict[str, object]) -> list[Violation]:
+        return check_plan(plan, self.inputs.dataset, self.inputs.calendar)
+
+
+def make_case(folder: Path, visits: list[tuple[str, list[str]]], officers: list[list[str]], *,
+              window: tuple[str, str] = ("2026-11-02", "2026-11-13"), avoid_home: bool = False,
+              history: list[list[str]] | None = None, n_enterprises: int | None = None) -> Case:
+    """*visits*: (township, item codes) per drawn enterprise, in order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = max(n_enterprises or 0, len(visits) + len(TOWNS))  # every township has an enterprise
+    rows = []
+    for i in range(n):
+        town = visits[i][0] if i < len(visits) else TOWNS[i % len(TOWNS)]
+        rows.append([make_uscc(i + 1), f"企业{i + 1}有限公司", town, "", "B", "危险化学品；公共场所", "存续", ""])
+    write_csv(folder / "enterprises.csv", ENTERPRISE_HEADER, rows)
+    write_csv(folder / "items.csv", ITEM_HEADER, ITEMS)
+    write_csv(folder / "inspectors.csv", INSPECTOR_HEADER, officers)
+    if history:
+        write_csv(folder / "history.csv", ["统一社会信用代码", "检查日期", "部门", "检查人员编号"], history)
+    (folder / "round.toml").write_text(
+        f'name = "测试轮次"\nlead_agency = "市场监管"\n[window]\nstart = {window[0]}\nend = {window[1]}\n'
+        f"[assignment]\navoid_home_township = {'true' if avoid_home else 'false'}\n", encoding="utf-8")
+    report = Report()
+    inputs = load([folder], report)
+    assert inputs is not None, [str(p) for p in report]
+    draw = folder.parent / (folder.name + "-draw")
+    draw.mkdir(exist_ok=True)
+    lines = ["item,credit_class,uscc,ticket"]
+    for i, (_, items) in enumerate(visits):
+        lines += [f"{item},B,{make_uscc(i + 1)},{i:064x}" for item in items]
+    (draw / "selection.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (draw / "manifest.json").write_text(json.dumps({"seed": "ab" * 32}), encoding="utf-8")
+    return Case(inputs, draw)
