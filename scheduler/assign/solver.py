@@ -4,14 +4,19 @@ Decomposition (each step a small pure function around the solver):
 
 1. **Drawn teams.** For each (visit, agency) the top ``need`` officers of the
    officer draw (:mod:`scheduler.assign.eligibility`).
-2. **Days, CP-SAT.** Each visit whose drawn team shares usable days gets a
-   few candidate days; CP-SAT chooses one per visit so that every officer
-   does at most ``max_visits_per_day`` visits a day, all in one township, and
-   minimises, in this order, visits it cannot place as drawn and
-   officer-day-township uses (the travel proxy).  Candidate days are shared
-   by an officer's visits in the same township (a hashed preference list per
-   officer and township), so the solver can put them on the same day.
-3. **Repair.** A visit not placed as drawn gets the day and team that
+2. **Days: constructive start and local search.** In each township, visits
+   sharing a drawn officer form a component, placed on one day when it fits
+   (:func:`cluster_days`); a local search then gathers each officer's visits
+   in a township onto fewer days (:func:`polish`).
+3. **Days, CP-SAT.** Each visit gets a few candidate days (a hashed
+   preference list per officer and township, the start's day, and the days
+   that would merge it with visits sharing an officer there); CP-SAT,
+   started from the local-search solution, chooses one per visit so that
+   every officer does at most ``max_visits_per_day`` visits a day, all in
+   one township, and minimises, in this order, visits it cannot place as
+   drawn and officer-day-township uses (the travel proxy).  Its answer is
+   kept only when it is no worse than its start.
+4. **Repair.** A visit not placed as drawn gets the day and team that
    deviate least from the draw: for each agency, officers in ranking order
    who are free that day (usable, same township, under their cap); ties by
    fewer new officer-day-township uses, then by date.  A visit that no day
@@ -174,6 +179,8 @@ def place_drawn(
         model.add(sum(x[(vid, d)] for vid, _ in rows) <= caps[officer])
         towns = sorted({t for _, t in rows})
         y = {t: model.new_bool_var(f"y_{officer}_{d}_{t}") for t in towns}
+        for t, var in y.items():  # complete the hint: the officer is there if a hinted visit is
+            model.add_hint(var, any(start.get(vid) == d and vt == t for vid, vt in rows))
         for vid, t in rows:
             model.add_implication(x[(vid, d)], y[t])
         model.add_at_most_one(y.values())
@@ -293,6 +300,23 @@ def cluster_days(
     return placed
 
 
+def add_merge_days(visits: Sequence[Visit], teams: dict[str, list[Member]], elig: Eligibility, start: dict[str, int],
+                   candidates: dict[str, list[int]]) -> None:
+    """Candidates also hold the start's day and the days of the visits that
+    share an officer and a township (the days that would merge them)."""
+    township = {v.id: v.township for v in visits}
+    groups: dict[tuple[str, str], set[int]] = {}
+    for vid, d in start.items():
+        for m in teams[vid]:
+            groups.setdefault((m.inspector_id, township[vid]), set()).add(d)
+    for vid in candidates:
+        extra = {start[vid]} if vid in start else set()
+        for m in teams[vid]:
+            extra |= groups.get((m.inspector_id, township[vid]), set())
+        usable = set.intersection(*(set(elig.officer_days[m.inspector_id]) for m in teams[vid]))
+        candidates[vid] = sorted(set(candidates[vid]) | (extra & usable))
+
+
 def _hint(model: cp_model.CpModel, start: dict[str, int], teams: dict[str, list[Member]],
           x: dict[tuple[str, int], cp_model.IntVar], unplaced: dict[str, cp_model.IntVar]) -> int:
     """Hint the constructive placement (:func:`cluster_days`); returns its
@@ -304,6 +328,107 @@ def _hint(model: cp_model.CpModel, start: dict[str, int], teams: dict[str, list[
     for vid, var in unplaced.items():
         model.add_hint(var, vid not in placed)
     return UNPLACED_WEIGHT * (len(unplaced) - len(placed)) + len(uses)
+
+
+class Ledger:
+    """Officer-day occupancy that supports moves (add and remove) and
+    counts each officer's days in use."""
+
+    def __init__(self, caps: dict[str, int]) -> None:
+        self.caps = caps
+        self.load: dict[tuple[str, int], int] = {}
+        self.town: dict[tuple[str, int], str] = {}
+        self.days_used: dict[str, int] = {}
+
+    def add(self, officers: Sequence[str], day: int, township: str) -> None:
+        for o in officers:
+            n = self.load.get((o, day), 0)
+            if n == 0:
+                self.days_used[o] = self.days_used.get(o, 0) + 1
+                self.town[(o, day)] = township
+            self.load[(o, day)] = n + 1
+
+    def remove(self, officers: Sequence[str], day: int) -> None:
+        for o in officers:
+            n = self.load[(o, day)] - 1
+            if n:
+                self.load[(o, day)] = n
+            else:
+                del self.load[(o, day)], self.town[(o, day)]
+                self.days_used[o] -= 1
+
+
+def polish(
+    visits: Sequence[Visit],
+    teams: dict[str, list[Member]],
+    elig: Eligibility,
+    caps: dict[str, int],
+    placed: dict[str, int],
+    passes: int = 6,
+) -> dict[str, int]:
+    """Local search on officer-day-township uses, every hard rule kept.
+
+    Moves, accepted only when they strictly reduce the uses: (a) gather all
+    of one officer's visits in a township onto one day; (b) move one visit
+    to another day.  Deterministic: fixed orders, first improvement."""
+    township = {v.id: v.township for v in visits}
+    officers = {vid: [m.inspector_id for m in team] for vid, team in teams.items()}
+    usable = {vid: sorted(set.intersection(*(set(elig.officer_days[o]) for o in officers[vid]))) for vid in teams}
+    placed = dict(placed)
+    ledger = Ledger(caps)
+    for vid, d in sorted(placed.items()):
+        ledger.add(officers[vid], d, township[vid])
+    groups: dict[tuple[str, str], list[str]] = {}
+    for vid in sorted(placed):
+        for o in officers[vid]:
+            groups.setdefault((o, township[vid]), []).append(vid)
+
+    def try_move(vids: list[str], day: int) -> bool:
+        """Move *vids* (one township) to *day* if that lowers the uses."""
+        touched = {o for v in vids for o in officers[v]}
+        before = sum(ledger.days_used.get(o, 0) for o in touched)
+        old = {v: placed[v] for v in vids}
+        for v in vids:
+            ledger.remove(officers[v], old[v])
+        need: dict[str, int] = {}
+        for v in vids:
+            for o in officers[v]:
+                need[o] = need.get(o, 0) + 1
+        t = township[vids[0]]
+        ok = all(day in usable[v] for v in vids) and all(
+            ledger.town.get((o, day), t) == t and ledger.load.get((o, day), 0) + n <= caps[o] for o, n in need.items())
+        if ok:
+            for v in vids:
+                ledger.add(officers[v], day, t)
+            after = sum(ledger.days_used.get(o, 0) for o in touched)
+            if after < before:
+                for v in vids:
+                    placed[v] = day
+                return True
+            for v in vids:
+                ledger.remove(officers[v], day)
+        for v in vids:
+            ledger.add(officers[v], old[v], t)
+        return False
+
+    for _ in range(passes):
+        improved = False
+        for _group, vids in sorted(groups.items()):
+            days = sorted({placed[v] for v in vids})
+            if len(days) > 1:
+                for d in days + [d for d in usable[vids[0]] if d not in days]:
+                    if try_move(list(vids), d):
+                        improved = True
+                        break
+        for vid in sorted(placed):
+            current = placed[vid]
+            for d in usable[vid]:
+                if d != current and try_move([vid], d):
+                    improved = True
+                    break
+        if not improved:
+            break
+    return placed
 
 
 def repair(visit: Visit, elig: Eligibility, occ: Occupancy) -> tuple[int, list[Member]] | None:
@@ -350,11 +475,9 @@ def schedule(
             if days:
                 teams[visit.id], candidates[visit.id] = team, days
     progress(f"第二个随机：抽取执法人员 (officer draw): {len(teams):,}/{len(visits):,} 户的抽中人员有共同可用日")
-    start = cluster_days(visits, teams, elig, caps)
-    for vid, d in start.items():  # the constructive day is always a candidate
-        if d not in candidates[vid]:
-            candidates[vid] = sorted([*candidates[vid], d])
-    progress(f"  构造初始方案 (constructive start): {len(start):,} 户")
+    start = polish(visits, teams, elig, caps, cluster_days(visits, teams, elig, caps))
+    add_merge_days(visits, teams, elig, start, candidates)
+    progress(f"  构造初始方案并局部改进 (constructive start + local search): {len(start):,} 户")
     chosen, info = place_drawn(visits, teams, candidates, caps, settings, progress, start)
     progress(f"  CP-SAT {info['status']}: 按抽取结果安排 {len(chosen):,} 户")
     result = Schedule(solver=info)
