@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=200_000)
     parser.add_argument("--visits", type=int, default=5000, help="target number of drawn enterprises")
     parser.add_argument("--audit", action="store_true")
-    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--time-limit", type=float, default=20.0, help="CP-SAT wall-clock limit (the CLI default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"

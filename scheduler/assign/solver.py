@@ -231,9 +231,11 @@ def cluster_days(
     component; a component placed on one day costs each of its officers a
     single officer-day there.  Components (largest first) get the least
     loaded day, among those adding the fewest new uses, on which all their
-    officers are usable and free (not in another township, under their cap);
-    a component that fits no day is placed visit by visit, each on the day
-    adding the fewest new uses."""
+    officers are usable and free (not in another township, under their cap).
+    A component that fits no day (a township's giant component, whose many
+    officers are never all free together) is split officer by officer: the
+    officer with the most remaining visits there gets them placed together,
+    as many as fit one day, and so on."""
     township = {v.id: v.township for v in visits}
     parent: dict[str, str] = {vid: vid for vid in teams}
 
@@ -244,7 +246,7 @@ def cluster_days(
         return a
 
     first_of: dict[tuple[str, str], str] = {}
-    for vid in sorted(teams):
+    for vid in sorted(parent):
         for m in teams[vid]:
             key = (m.inspector_id, township[vid])
             if key in first_of:
@@ -254,7 +256,7 @@ def cluster_days(
             else:
                 first_of[key] = vid
     components: dict[str, list[str]] = {}
-    for vid in sorted(teams):
+    for vid in sorted(parent):
         components.setdefault(find(vid), []).append(vid)
     occ = Occupancy(caps)
     day_load = [0] * len(elig.days)
@@ -292,11 +294,26 @@ def cluster_days(
             place(members, days)
             continue
         # Too big or too busy for one day (a township's giant component):
-        # visit by visit, each on the day adding the fewest new uses.
-        for vid in members:
-            single = free_days([vid])
-            if single:
-                place([vid], single)
+        # officer by officer, most remaining visits first, keep each
+        # officer's visits here together on as few days as possible.
+        remaining = list(members)
+        while remaining:
+            counts: dict[str, int] = {}
+            for vid in remaining:
+                for m in teams[vid]:
+                    counts[m.inspector_id] = counts.get(m.inspector_id, 0) + 1
+            officer = min(counts, key=lambda o: (-counts[o], o))
+            mine = [vid for vid in remaining if any(m.inspector_id == officer for m in teams[vid])]
+            group: list[str] = []
+            group_days: set[int] = set()
+            for vid in mine:
+                trial = free_days([*group, vid])
+                if trial:
+                    group, group_days = [*group, vid], trial
+            if group:
+                place(group, group_days)
+            for vid in group or mine[:1]:
+                remaining.remove(vid)
     return placed
 
 
