@@ -10,25 +10,19 @@ publication of the draw folder, and prints peak memory (RSS).
 from __future__ import annotations
 
 import argparse
-import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "data"))
-
-import generate_county  # noqa: E402
-
-from scheduler.domain import Exclusions, Round  # noqa: E402
-from scheduler.draw import Reveal, build_rule, run_draw, verify, write_draw  # noqa: E402
-from scheduler.io import Report, load  # noqa: E402
+# isort: off
+from common import rss_mib  # first: puts the repository and data/ on the import path
+import generate_county
+# isort: on
 
 
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from scheduler.domain import Exclusions, Round
+from scheduler.draw import Reveal, build_rule, run_draw, verify, write_draw
+from scheduler.io import Report, load
 
 
 def main() -> None:

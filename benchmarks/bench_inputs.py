@@ -10,26 +10,19 @@ whole folder (all rosters, cross-file checks), and prints peak memory (RSS).
 from __future__ import annotations
 
 import argparse
-import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+# isort: off
+from common import rss_mib  # first: puts the repository and data/ on the import path
+import generate_county
+# isort: on
+
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from scheduler.io import Report, load  # noqa: E402
-from scheduler.io.rosters import read_enterprises  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "data"))
-import generate_county  # noqa: E402
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from scheduler.io import Report, load
+from scheduler.io.rosters import read_enterprises
 
 
 def main() -> None:
@@ -76,7 +69,7 @@ def main() -> None:
             frame = read_enterprises(xlsx, report)
             assert frame is not None and report.ok
             print(f"enterprises.xlsx ({xlsx.stat().st_size / 2**20:.0f} MiB): read + validate {time.perf_counter() - t0:.2f} s")
-    print(f"peak RSS {peak_rss_mib():.0f} MiB")
+    print(f"peak RSS {rss_mib():.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -13,29 +13,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import resource
-import sys
 import tempfile
 import time
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "data"))
-
-import generate_county  # noqa: E402
-
-from scheduler.assign.plan import build_plan  # noqa: E402
-from scheduler.assign.solver import SolverSettings  # noqa: E402
-from scheduler.domain import Exclusions, Round  # noqa: E402
-from scheduler.draw import Reveal, build_rule, run_draw, write_draw  # noqa: E402
-from scheduler.io import Report, load  # noqa: E402
+# isort: off
+from common import rss_mib  # first: puts the repository and data/ on the import path
+import generate_county
+# isort: on
 
 
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from scheduler.assign.plan import build_plan
+from scheduler.assign.solver import SolverSettings
+from scheduler.assign.validate import check_plan
+from scheduler.domain import Exclusions, Round
+from scheduler.draw import Reveal, build_rule, run_draw, write_draw
+from scheduler.io import Report, load
 
 
 def main() -> None:
@@ -76,13 +71,8 @@ def main() -> None:
               f"drawn officers {st['drawn_officer_share']:.1%}")
         print(f"  officer-day-township uses {st['officer_day_township_uses']:,}; lower bound {st['lower_bound_uses_given_teams']:,}; "
               f"gap {st['gap_to_bound']:.1%}; solver {plan.plan['audit']['solver']['status']}")
-        try:
-            from scheduler.assign.validate import check_plan
-
-            violations = check_plan(plan.plan, dataset, inputs.calendar)
-            print(f"  independent validator: {len(violations)} hard violations")
-        except ImportError:
-            print("  independent validator: not available")
+        violations = check_plan(plan.plan, dataset, inputs.calendar)
+        print(f"  independent validator: {len(violations)} hard violations")
     print(f"peak RSS {rss_mib():,.0f} MiB")
 
 
