@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=200_000)
     parser.add_argument("--visits", type=int, default=5000, help="target number of drawn enterprises")
     parser.add_argument("--audit", action="store_true")
+    parser.add_argument("--seed", default="bench", help="the draw's plain seed (vary it to average over draws)")
     parser.add_argument("--time-limit", type=float, default=20.0, help="CP-SAT wall-clock limit (the CLI default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -47,7 +48,7 @@ def main() -> None:
         assert inputs is not None
         round_ = Round(name="benchmark", start=dt.date(2026, 10, 12), end=dt.date(2026, 12, 25), lead_agency="SCJG",
                        exclusions=Exclusions(cooldown_days=180, yearly_cap=2), avoid_home_township=True)
-        reveal = [Reveal("seed", "bench")]
+        reveal = [Reveal("seed", args.seed)]
         factor = Decimal(1)
         for _ in range(6):  # scale the ratios until about --visits enterprises are drawn
             items = tuple(replace(i, ratios={c: min(Decimal(1), r * factor) for c, r in i.ratios.items()})

@@ -229,9 +229,12 @@ def cluster_days(
 
     In each township, visits linked by a shared drawn officer form a
     component; a component placed on one day costs each of its officers a
-    single officer-day there.  Components (largest first) get the least
-    loaded day, among those adding the fewest new uses, on which all their
-    officers are usable and free (not in another township, under their cap).
+    single officer-day there.  Components (largest first) get the earliest
+    day, among those adding the fewest new uses, on which all their officers
+    are usable and free (not in another township, under their cap).
+    First-fit packs each officer's days together and leaves later days free
+    for the groups that come after (least-loaded days instead gave 8,637
+    uses against 7,805 on the full-size benchmark).
     A component that fits no day (a township's giant component, whose many
     officers are never all free together) is split officer by officer: the
     officer with the most remaining visits there gets them placed together,
@@ -259,12 +262,10 @@ def cluster_days(
     for vid in sorted(parent):
         components.setdefault(find(vid), []).append(vid)
     occ = Occupancy(caps)
-    day_load = [0] * len(elig.days)
     placed: dict[str, int] = {}
 
     def commit(vid: str, d: int) -> None:
         placed[vid] = d
-        day_load[d] += 1
         for m in teams[vid]:
             occ.add(m.inspector_id, d, township[vid])
 
@@ -283,7 +284,7 @@ def cluster_days(
 
     def place(group: list[str], days: set[int]) -> None:
         officers = {m.inspector_id for vid in group for m in teams[vid]}
-        d = min(days, key=lambda d: (sum((o, d) not in occ.town for o in officers), day_load[d], d))
+        d = min(days, key=lambda d: (sum((o, d) not in occ.town for o in officers), d))
         for vid in group:
             commit(vid, d)
 
