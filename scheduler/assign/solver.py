@@ -100,23 +100,42 @@ def _h(*parts: str | bytes | int) -> bytes:
 
 
 class Occupancy:
-    """Where each officer is on each day, and how many visits."""
+    """Where each officer is on each day and how many visits they do there;
+    supports moves (add and remove) and counts each officer's days in use."""
 
     def __init__(self, caps: dict[str, int]) -> None:
         self.caps = caps
         self.town: dict[tuple[str, int], str] = {}
         self.load: dict[tuple[str, int], int] = {}
+        self.days_used: dict[str, int] = {}
 
-    def free(self, officer: str, day: int, township: str) -> bool:
+    def free(self, officer: str, day: int, township: str, extra: int = 1) -> bool:
+        """Can *officer* take *extra* more visits in *township* on *day*?"""
         key = (officer, day)
-        return self.town.get(key, township) == township and self.load.get(key, 0) < self.caps[officer]
+        return self.town.get(key, township) == township and self.load.get(key, 0) + extra <= self.caps[officer]
 
     def new_use(self, officer: str, day: int) -> bool:
         return (officer, day) not in self.town
 
-    def add(self, officer: str, day: int, township: str) -> None:
-        self.town[(officer, day)] = township
-        self.load[(officer, day)] = self.load.get((officer, day), 0) + 1
+    def add(self, officers: Sequence[str], day: int, township: str) -> None:
+        for o in officers:
+            n = self.load.get((o, day), 0)
+            if n == 0:
+                self.days_used[o] = self.days_used.get(o, 0) + 1
+                self.town[(o, day)] = township
+            self.load[(o, day)] = n + 1
+
+    def remove(self, officers: Sequence[str], day: int) -> None:
+        for o in officers:
+            n = self.load[(o, day)] - 1
+            if n:
+                self.load[(o, day)] = n
+            else:
+                del self.load[(o, day)], self.town[(o, day)]
+                self.days_used[o] -= 1
+
+    def uses(self, officers: set[str]) -> int:
+        return sum(self.days_used.get(o, 0) for o in officers)
 
 
 def drawn_team(visit: Visit, elig: Eligibility) -> list[Member] | None:
@@ -266,8 +285,7 @@ def cluster_days(
 
     def commit(vid: str, d: int) -> None:
         placed[vid] = d
-        for m in teams[vid]:
-            occ.add(m.inspector_id, d, township[vid])
+        occ.add([m.inspector_id for m in teams[vid]], d, township[vid])
 
     def free_days(group: list[str]) -> set[int]:
         """Days on which the whole group can be placed together."""
@@ -279,12 +297,11 @@ def cluster_days(
             return set()
         t = township[group[0]]
         days = set.intersection(*(set(elig.officer_days[o]) for o in need))
-        return {d for d in days if all(occ.town.get((o, d), t) == t and occ.load.get((o, d), 0) + n <= caps[o]
-                                       for o, n in need.items())}
+        return {d for d in days if all(occ.free(o, d, t, n) for o, n in need.items())}
 
     def place(group: list[str], days: set[int]) -> None:
         officers = {m.inspector_id for vid in group for m in teams[vid]}
-        d = min(days, key=lambda d: (sum((o, d) not in occ.town for o in officers), d))
+        d = min(days, key=lambda d: (sum(occ.new_use(o, d) for o in officers), d))
         for vid in group:
             commit(vid, d)
 
@@ -348,34 +365,6 @@ def _hint(model: cp_model.CpModel, start: dict[str, int], teams: dict[str, list[
     return UNPLACED_WEIGHT * (len(unplaced) - len(placed)) + len(uses)
 
 
-class Ledger:
-    """Officer-day occupancy that supports moves (add and remove) and
-    counts each officer's days in use."""
-
-    def __init__(self, caps: dict[str, int]) -> None:
-        self.caps = caps
-        self.load: dict[tuple[str, int], int] = {}
-        self.town: dict[tuple[str, int], str] = {}
-        self.days_used: dict[str, int] = {}
-
-    def add(self, officers: Sequence[str], day: int, township: str) -> None:
-        for o in officers:
-            n = self.load.get((o, day), 0)
-            if n == 0:
-                self.days_used[o] = self.days_used.get(o, 0) + 1
-                self.town[(o, day)] = township
-            self.load[(o, day)] = n + 1
-
-    def remove(self, officers: Sequence[str], day: int) -> None:
-        for o in officers:
-            n = self.load[(o, day)] - 1
-            if n:
-                self.load[(o, day)] = n
-            else:
-                del self.load[(o, day)], self.town[(o, day)]
-                self.days_used[o] -= 1
-
-
 def polish(
     visits: Sequence[Visit],
     teams: dict[str, list[Member]],
@@ -393,9 +382,9 @@ def polish(
     officers = {vid: [m.inspector_id for m in team] for vid, team in teams.items()}
     usable = {vid: sorted(set.intersection(*(set(elig.officer_days[o]) for o in officers[vid]))) for vid in teams}
     placed = dict(placed)
-    ledger = Ledger(caps)
+    occ = Occupancy(caps)
     for vid, d in sorted(placed.items()):
-        ledger.add(officers[vid], d, township[vid])
+        occ.add(officers[vid], d, township[vid])
     groups: dict[tuple[str, str], list[str]] = {}
     for vid in sorted(placed):
         for o in officers[vid]:
@@ -404,29 +393,28 @@ def polish(
     def try_move(vids: list[str], day: int) -> bool:
         """Move *vids* (one township) to *day* if that lowers the uses."""
         touched = {o for v in vids for o in officers[v]}
-        before = sum(ledger.days_used.get(o, 0) for o in touched)
+        before = occ.uses(touched)
         old = {v: placed[v] for v in vids}
         for v in vids:
-            ledger.remove(officers[v], old[v])
+            occ.remove(officers[v], old[v])
         need: dict[str, int] = {}
         for v in vids:
             for o in officers[v]:
                 need[o] = need.get(o, 0) + 1
         t = township[vids[0]]
-        ok = all(day in usable[v] for v in vids) and all(
-            ledger.town.get((o, day), t) == t and ledger.load.get((o, day), 0) + n <= caps[o] for o, n in need.items())
+        ok = all(day in usable[v] for v in vids) and all(occ.free(o, day, t, n) for o, n in need.items())
         if ok:
             for v in vids:
-                ledger.add(officers[v], day, t)
-            after = sum(ledger.days_used.get(o, 0) for o in touched)
+                occ.add(officers[v], day, t)
+            after = occ.uses(touched)
             if after < before:
                 for v in vids:
                     placed[v] = day
                 return True
             for v in vids:
-                ledger.remove(officers[v], day)
+                occ.remove(officers[v], day)
         for v in vids:
-            ledger.add(officers[v], old[v], t)
+            occ.add(officers[v], old[v], t)
         return False
 
     for _ in range(passes):
@@ -503,8 +491,7 @@ def schedule(
     township = {v.id: v.township for v in visits}
     for vid, d in sorted(chosen.items()):
         result.assignments[vid] = Assignment(vid, d, teams[vid])
-        for m in teams[vid]:
-            occ.add(m.inspector_id, d, township[vid])
+        occ.add([m.inspector_id for m in teams[vid]], d, township[vid])
     repaired = 0
     for visit in visits:
         if visit.id in result.assignments:
@@ -515,8 +502,7 @@ def schedule(
             continue
         d, team = found
         result.assignments[visit.id] = Assignment(visit.id, d, team)
-        for m in team:
-            occ.add(m.inspector_id, d, visit.township)
+        occ.add([m.inspector_id for m in team], d, visit.township)
         repaired += 1
     progress(f"  调整 (repair): {repaired:,} 户替换或改期，{len(result.unassigned):,} 户无法安排")
     return result
