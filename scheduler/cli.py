@@ -24,6 +24,9 @@ from scheduler.assign.validate import check_plan, read_plan
 from scheduler.atomic import staged_dir, write_bytes, write_text
 from scheduler.draw import DrawResult, Reveal, RuleError, build_rule, run_draw, verify, write_draw
 from scheduler.draw.run import PLAIN_SEED_PARTY
+from scheduler.export.context import build_context
+from scheduler.export.township import file_name as township_file
+from scheduler.export.township import township_workbook
 from scheduler.io import Report, load
 from scheduler.io.dataset import Inputs
 from scheduler.sample import sample_dir
@@ -306,6 +309,34 @@ def print_schedule(result: PlanResult) -> None:
         _echo(f"  未安排 {visit['visit_id']} {visit['name']}（{visit['township']}）：" + "；".join(visit["reasons"]))
 
 
+@app.command("export")
+def export_cmd(
+    plan_file: Annotated[Path, typer.Option("--plan", help="安排结果 plan.json (schedule)")],
+    data: Annotated[Path, typer.Option("--data", help="数据文件夹 (rosters folder)")],
+    out: Annotated[Path, typer.Option("--out", help="输出文件夹 (output folder)")],
+) -> None:
+    """导出乡镇街道检查安排工作簿 (write the township workbooks)."""
+    inputs, report = _load([data], None)
+    if inputs is None:
+        print_problems(report)
+        raise typer.Exit(1)
+    try:
+        plan = read_plan(plan_file)
+    except (OSError, ValueError) as exc:
+        _echo(f"无法读取 {plan_file}：{exc}")
+        raise typer.Exit(1) from None
+    with output_folder(out) as stage:
+        _export(plan, inputs, stage)
+    print_written(out)
+
+
+def _export(plan: dict[str, Any], inputs: Inputs, folder: Path) -> None:
+    ctx = build_context(plan, inputs.dataset)
+    for n, township in enumerate(ctx.townships, start=1):
+        write_bytes(folder / "乡镇街道" / township_file(township, ctx.round_name), township_workbook(ctx, township))
+        _echo(f"  [{n}/{len(ctx.townships)}] {township}")
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="输出文件夹 (output folder)")] = Path("onevisit-demo"),
@@ -336,6 +367,9 @@ def demo(
         _echo(f"独立复核 (independent check): {len(violations)} 处违反硬性规则 (hard-rule violations)")
         if violations:
             raise typer.Exit(1)
+        _echo()
+        _echo("导出乡镇街道检查安排工作簿 (township workbooks):")
+        _export(plan.plan, inputs, stage / "exports")
     _echo()
     print_written(out)
     _echo(f"复核抽取结果 (verify the draw): onevisit verify {out / 'draw'} --data {data}")

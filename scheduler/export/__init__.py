@@ -1,0 +1,2 @@
+"""Exports: township workbooks (more to come: master workbook, inspector
+schedules and calendars, public notice)."""

@@ -1,0 +1,91 @@
+"""The township workbook (乡镇街道联合抽查安排): what a clerk prints.
+
+One workbook per township: the visit list sorted by date, and a summary by
+date and agency.  A4 landscape, header repeated on every page, page numbers
+and the draw's verification code in the footer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from openpyxl import Workbook
+
+from scheduler.export.context import ExportContext, VisitRow
+from scheduler.export.workbook import (
+    WEEKDAYS,
+    body_rows,
+    fit_columns,
+    fit_rows,
+    header_row,
+    print_setup,
+    title_row,
+    workbook_bytes,
+)
+
+VISIT_HEADERS = ("序号", "检查日期", "星期", "企业名称", "统一社会信用代码", "地址", "检查事项", "参与部门",
+                 "带队人员", "检查人员及执法证号", "联系电话")
+LIST_SHEET, SUMMARY_SHEET = "检查安排", "按日期和部门汇总"
+
+
+def file_name(township: str, round_name: str) -> str:
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", f"{township}_{round_name}_联合抽查安排")
+    return safe + ".xlsx"
+
+
+def visit_cells(n: int, v: VisitRow) -> list[object]:
+    return [
+        n,
+        v.date.isoformat(),
+        WEEKDAYS[v.date.weekday()],
+        v.name,
+        v.uscc,
+        v.address,
+        "\n".join(v.items),
+        "、".join(v.agencies),
+        v.leader.name,
+        "\n".join(f"{o.name}（{o.cert_no}）" for o, _ in v.team),
+        v.leader.phone,
+    ]
+
+
+def township_workbook(ctx: ExportContext, township: str) -> bytes:
+    visits = [v for v in ctx.visits if v.township == township]
+    footer = f"抽取复核码 {ctx.verification}"
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = LIST_SHEET
+    title_row(ws, f"{township} {ctx.round_name} 检查安排（共 {len(visits)} 户）", len(VISIT_HEADERS))
+    header = header_row(ws, VISIT_HEADERS)
+    if visits:
+        body_rows(ws, [visit_cells(n, v) for n, v in enumerate(visits, start=1)], centered=(1, 2, 3, 9))
+        ws.auto_filter.ref = f"A{header}:{ws.cell(ws.max_row, len(VISIT_HEADERS)).coordinate}"
+    else:
+        body_rows(ws, [["本轮次本乡镇（街道）无检查安排。"]])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(VISIT_HEADERS))
+    ws.freeze_panes = f"A{header + 1}"
+    fit_columns(ws, header)
+    fit_rows(ws, header + 1)
+    print_setup(ws, f"1:{header}", footer)
+
+    summary = wb.create_sheet(SUMMARY_SHEET)
+    agencies = sorted({a for v in visits for a in v.agencies})
+    title_row(summary, f"{township} {ctx.round_name} 按日期和部门汇总（户数）", max(3, len(agencies) + 3))
+    top = header_row(summary, ["检查日期", "星期", *agencies, "合计"])
+    by_day: dict[str, Counter[str]] = {}
+    for v in visits:
+        by_day.setdefault(v.date.isoformat(), Counter()).update(v.agencies)
+    totals = Counter(v.date.isoformat() for v in visits)
+    rows: list[list[object]] = [
+        [day, WEEKDAYS[visits_day.weekday()], *[by_day[day][a] for a in agencies], totals[day]]
+        for day, visits_day in sorted({v.date.isoformat(): v.date for v in visits}.items())
+    ]
+    rows.append(["合计", "", *[sum(by_day[d][a] for d in by_day) for a in agencies], len(visits)])
+    body_rows(summary, rows, centered=tuple(range(1, len(agencies) + 4)))
+    summary.freeze_panes = f"A{top + 1}"
+    fit_columns(summary, top)
+    fit_rows(summary, top + 1)
+    print_setup(summary, f"1:{top}", footer)
+    return workbook_bytes(wb, ctx.stamp)
