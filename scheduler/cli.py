@@ -25,6 +25,8 @@ from scheduler.atomic import staged_dir, write_bytes, write_text
 from scheduler.draw import DrawResult, Reveal, RuleError, build_rule, run_draw, verify, write_draw
 from scheduler.draw.run import PLAIN_SEED_PARTY
 from scheduler.export.context import build_context
+from scheduler.export.master import file_name as master_file
+from scheduler.export.master import master_workbook
 from scheduler.export.township import file_name as township_file
 from scheduler.export.township import township_workbook
 from scheduler.io import Report, load
@@ -314,8 +316,9 @@ def export_cmd(
     plan_file: Annotated[Path, typer.Option("--plan", help="安排结果 plan.json (schedule)")],
     data: Annotated[Path, typer.Option("--data", help="数据文件夹 (rosters folder)")],
     out: Annotated[Path, typer.Option("--out", help="输出文件夹 (output folder)")],
+    draw_folder: Annotated[Path | None, typer.Option("--draw", help="抽取结果文件夹：总表中列出 P、D、S (draw folder)")] = None,
 ) -> None:
-    """导出乡镇街道检查安排工作簿 (write the township workbooks)."""
+    """导出联合抽查总表和乡镇街道检查安排工作簿 (write the master workbook and the township workbooks)."""
     inputs, report = _load([data], None)
     if inputs is None:
         print_problems(report)
@@ -326,12 +329,15 @@ def export_cmd(
         _echo(f"无法读取 {plan_file}：{exc}")
         raise typer.Exit(1) from None
     with output_folder(out) as stage:
-        _export(plan, inputs, stage)
+        _export(plan, inputs, stage, draw_folder)
     print_written(out)
 
 
-def _export(plan: dict[str, Any], inputs: Inputs, folder: Path) -> None:
+def _export(plan: dict[str, Any], inputs: Inputs, folder: Path, draw_folder: Path | None = None) -> None:
     ctx = build_context(plan, inputs.dataset)
+    manifest = draw_folder / "manifest.json" if draw_folder is not None else None
+    write_bytes(folder / master_file(ctx.round_name), master_workbook(ctx, manifest))
+    _echo(f"  联合抽查总表 (master workbook): {master_file(ctx.round_name)}")
     for n, township in enumerate(ctx.townships, start=1):
         write_bytes(folder / "乡镇街道" / township_file(township, ctx.round_name), township_workbook(ctx, township))
         _echo(f"  [{n}/{len(ctx.townships)}] {township}")
@@ -368,8 +374,8 @@ def demo(
         if violations:
             raise typer.Exit(1)
         _echo()
-        _echo("导出乡镇街道检查安排工作簿 (township workbooks):")
-        _export(plan.plan, inputs, stage / "exports")
+        _echo("导出工作簿 (workbooks):")
+        _export(plan.plan, inputs, stage / "exports", stage / "draw")
     _echo()
     print_written(out)
     _echo(f"复核抽取结果 (verify the draw): onevisit verify {out / 'draw'} --data {data}")

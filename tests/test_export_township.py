@@ -4,36 +4,12 @@ a township without visits; deterministic bytes."""
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
-from typing import Any
 
 import openpyxl
-import pytest
-from typer.testing import CliRunner
 
-from scheduler.cli import app
-from scheduler.export.context import ExportContext, build_context
+from scheduler.export.context import ExportContext
 from scheduler.export.township import LIST_SHEET, SUMMARY_SHEET, VISIT_HEADERS, file_name, township_workbook
-from scheduler.io import Report, load
-
-runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    result = runner.invoke(app, ["demo", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
-
-
-@pytest.fixture(scope="module")
-def ctx(demo: Path, sample_dir: Path) -> ExportContext:
-    inputs = load([sample_dir], Report())
-    assert inputs is not None
-    plan: dict[str, Any] = json.loads((demo / "schedule" / "plan.json").read_text(encoding="utf-8"))
-    return build_context(plan, inputs.dataset)
 
 
 def test_every_township_workbook_matches_the_plan_row_for_row(demo: Path, ctx: ExportContext) -> None:

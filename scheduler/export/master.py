@@ -1,0 +1,135 @@
+"""The master workbook (联合抽查总表) for the planning office: an overview,
+every visit, one sheet per agency, the unassigned visits with reasons, the
+workload per inspector and the draw's verification data."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scheduler.export.context import ExportContext
+from scheduler.export.workbook import (
+    WEEKDAYS,
+    body_rows,
+    fit_columns,
+    fit_rows,
+    header_row,
+    print_setup,
+    title_row,
+    workbook_bytes,
+)
+
+ALL_HEADERS = ("序号", "检查日期", "星期", "乡镇街道", "企业名称", "统一社会信用代码", "信用风险分类", "检查事项",
+               "参与部门", "带队人员", "检查组成员")
+AGENCY_HEADERS = ("序号", "检查日期", "乡镇街道", "企业名称", "统一社会信用代码", "本部门检查事项", "本部门检查人员")
+UNASSIGNED_HEADERS = ("检查编号", "乡镇街道", "企业名称", "统一社会信用代码", "检查事项", "参与部门", "未安排原因")
+WORKLOAD_HEADERS = ("人员编号", "姓名", "部门", "检查户数", "带队户数", "检查天数", "首次检查日期", "末次检查日期")
+SHEETS = ("总览", "全部检查", "未安排", "人员工作量", "抽取复核")
+
+
+def file_name(round_name: str) -> str:
+    return f"{round_name}_联合抽查总表.xlsx"
+
+
+def _sheet(wb: Workbook, title: str, caption: str, headers: tuple[str, ...], rows: list[list[object]],
+           footer: str, centered: tuple[int, ...] = ()) -> Worksheet:
+    ws = wb.create_sheet(title[:31])
+    title_row(ws, caption, len(headers))
+    top = header_row(ws, headers)
+    if rows:
+        body_rows(ws, rows, centered=centered)
+        ws.auto_filter.ref = f"A{top}:{ws.cell(ws.max_row, len(headers)).coordinate}"
+    else:
+        body_rows(ws, [["无"]])
+    ws.freeze_panes = f"A{top + 1}"
+    fit_columns(ws, top)
+    fit_rows(ws, top + 1)
+    print_setup(ws, f"1:{top}", footer)
+    return ws
+
+
+def master_workbook(ctx: ExportContext, draw_manifest: Path | None = None) -> bytes:
+    plan, names = ctx.plan, ctx.agency_names
+    footer = f"抽取复核码 {ctx.verification}"
+    classes = dict(zip(ctx.dataset.enterprises["uscc"], ctx.dataset.enterprises["credit_class"], strict=True))
+    item_agency = {i.code: i.agency for i in ctx.dataset.items}
+    item_name = {i.code: i.name for i in ctx.dataset.items}
+    raw = {v["visit_id"]: v for v in plan["visits"]}
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+
+    st = plan["statistics"]
+    pairs = sum(len(v["items"]) for v in plan["visits"])
+    joint = sum(len(v["items"]) for v in plan["visits"] if len(v["agencies"]) > 1)
+    overview: list[list[object]] = [
+        ["抽查轮次", ctx.round_name],
+        ["实施期限", f"{plan['round']['window']['start']} 至 {plan['round']['window']['end']}"],
+        ["发起部门", names.get(plan["round"]["lead_agency"], plan["round"]["lead_agency"])],
+        ["抽中企业（户）", st["visits"]],
+        ["已安排检查（户）", st["assigned"]],
+        ["未安排（户）", st["unassigned"]],
+        ["抽查事项户次", pairs],
+        ["跨部门联合抽查占比", f"{joint / pairs:.1%}" if pairs else "—"],
+        ["按抽取结果组队比例", f"{st['as_drawn_share']:.1%}"],
+        ["参与部门数", len({a for v in plan["visits"] for a in v["agencies"]})],
+    ]
+    by_class = Counter(classes.get(v["uscc"], "") for v in plan["visits"])
+    overview += [[f"信用风险分类 {c}（户）", by_class.get(c, 0)] for c in "ABCD"]
+    by_town = Counter(v["township"] for v in plan["visits"])
+    overview += [[f"乡镇街道：{t}（户）", by_town.get(t, 0)] for t in ctx.townships]
+    by_agency = Counter(a for v in plan["visits"] for a in v["agencies"])
+    overview += [[f"部门：{names.get(a, a)}（户）", n] for a, n in sorted(by_agency.items())]
+    _sheet(wb, SHEETS[0], f"{ctx.round_name} 总览", ("项目", "数值"), overview, footer)
+
+    all_rows: list[list[object]] = []
+    for n, v in enumerate(ctx.visits, start=1):
+        all_rows.append([n, v.date.isoformat(), WEEKDAYS[v.date.weekday()], v.township, v.name, v.uscc,
+                         classes.get(v.uscc, ""), "\n".join(v.items), "、".join(v.agencies), v.leader.name,
+                         "\n".join(f"{o.name}（{names.get(o.agency, o.agency)}，{role}）" for o, role in v.team)])
+    _sheet(wb, SHEETS[1], f"{ctx.round_name} 全部检查安排", ALL_HEADERS, all_rows, footer, centered=(1, 2, 3, 7))
+
+    for agency in sorted(by_agency):
+        rows: list[list[object]] = []
+        for v in ctx.visits:
+            r = raw[v.visit_id]
+            if agency not in r["agencies"]:
+                continue
+            mine = [item_name[c] for c in r["items"] if item_agency.get(c) == agency]
+            team = [o.name for o, _ in v.team if o.agency == agency]
+            rows.append([len(rows) + 1, v.date.isoformat(), v.township, v.name, v.uscc, "\n".join(mine), "、".join(team)])
+        _sheet(wb, names.get(agency, agency), f"{ctx.round_name} {names.get(agency, agency)}", AGENCY_HEADERS, rows,
+               footer, centered=(1, 2))
+
+    unassigned = [[u["visit_id"], u["township"], u["name"], u["uscc"], "\n".join(item_name.get(c, c) for c in u["items"]),
+                   "、".join(names.get(a, a) for a in u["agencies"]), "\n".join(u["reasons"])] for u in plan["unassigned"]]
+    _sheet(wb, SHEETS[2], f"{ctx.round_name} 未安排的检查及原因", UNASSIGNED_HEADERS, unassigned, footer)
+
+    work: dict[str, list[tuple[str, str]]] = {}
+    for v in ctx.visits:
+        for o, role in v.team:
+            work.setdefault(o.id, []).append((v.date.isoformat(), role))
+    officers = {o.id: o for o in ctx.dataset.inspectors}
+    workload = [[oid, officers[oid].name, names.get(officers[oid].agency, officers[oid].agency), len(days),
+                 sum(role == "带队" for _, role in days), len({d for d, _ in days}), min(d for d, _ in days),
+                 max(d for d, _ in days)] for oid, days in sorted(work.items())]
+    _sheet(wb, SHEETS[3], f"{ctx.round_name} 执法人员工作量", WORKLOAD_HEADERS, workload, footer, centered=(4, 5, 6, 7, 8))
+
+    verification: list[list[object]] = [["抽取结果清单（manifest.json）的 SHA-256", ctx.verification],
+                                        ["随机数种子 S", plan["audit"]["seed"]]]
+    if draw_manifest is not None and draw_manifest.is_file():
+        m: dict[str, Any] = json.loads(draw_manifest.read_text(encoding="utf-8"))
+        verification += [["算法", m["algorithm"]], ["规则文件 plan.json 的 SHA-256（P）", m["plan_sha256"]],
+                         ["抽取名单 frame.csv 的 SHA-256（D）", m["frame_sha256"]],
+                         ["公开随机源", m["seed_inputs"]["beacon"] or "（无）"]]
+        verification += [[f"揭示的秘密值：{s['party']}", s["secret"]] for s in m["seed_inputs"]["secrets"]]
+    verification += [["如何复核", "任何人均可用公布的抽取结果文件夹复算：onevisit verify <抽取结果文件夹> [--data <名录库>]，"
+                      "或按 docs/draw-spec.md 自行实现（SHA-256 票号、各层取前 n 名）。"]]
+    _sheet(wb, SHEETS[4], f"{ctx.round_name} 抽取复核信息", ("项目", "内容"), verification, footer)
+    return workbook_bytes(wb, ctx.stamp)
