@@ -25,6 +25,8 @@ from scheduler.atomic import staged_dir, write_bytes, write_text
 from scheduler.draw import DrawResult, Reveal, RuleError, build_rule, run_draw, verify, write_draw
 from scheduler.draw.run import PLAIN_SEED_PARTY
 from scheduler.export.context import build_context
+from scheduler.export.inspector import calendar_bytes, inspectors_with_visits, schedule_json, schedule_workbook
+from scheduler.export.inspector import stem as inspector_stem
 from scheduler.export.master import file_name as master_file
 from scheduler.export.master import master_workbook
 from scheduler.export.township import file_name as township_file
@@ -340,7 +342,15 @@ def _export(plan: dict[str, Any], inputs: Inputs, folder: Path, draw_folder: Pat
     _echo(f"  联合抽查总表 (master workbook): {master_file(ctx.round_name)}")
     for n, township in enumerate(ctx.townships, start=1):
         write_bytes(folder / "乡镇街道" / township_file(township, ctx.round_name), township_workbook(ctx, township))
-        _echo(f"  [{n}/{len(ctx.townships)}] {township}")
+        _echo(f"  乡镇街道 [{n}/{len(ctx.townships)}] {township}")
+    officers = inspectors_with_visits(ctx)
+    for n, officer in enumerate(officers, start=1):
+        base = folder / "执法人员" / inspector_stem(officer)
+        write_bytes(base.with_suffix(".ics"), calendar_bytes(ctx, officer))
+        write_bytes(base.with_suffix(".json"), schedule_json(ctx, officer))
+        write_bytes(base.with_suffix(".xlsx"), schedule_workbook(ctx, officer))
+        if n % 50 == 0 or n == len(officers):
+            _echo(f"  执法人员日程 (inspector schedules) [{n}/{len(officers)}]")
 
 
 @app.command()
