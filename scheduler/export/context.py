@@ -41,6 +41,16 @@ class ExportContext:
     def agency_names(self) -> dict[str, str]:
         return dict(self.dataset.agencies.names())
 
+    def visits_of(self, inspector_id: str) -> list[tuple[VisitRow, str]]:
+        """An officer's visits in date order, with the officer's role."""
+        return self._by_officer.get(inspector_id, [])
+
+    def __post_init__(self) -> None:
+        self._by_officer: dict[str, list[tuple[VisitRow, str]]] = {}
+        for v in self.visits:
+            for o, role in v.team:
+                self._by_officer.setdefault(o.id, []).append((v, role))
+
 
 def build_context(plan: dict[str, Any], dataset: Dataset) -> ExportContext:
     officers = {o.id: o for o in dataset.inspectors}

@@ -38,17 +38,13 @@ def event_uid(ctx: ExportContext, visit: VisitRow, officer: Inspector) -> str:
     return f"{round_key}-{visit.uscc}-{officer.id}@onevisit"
 
 
-def _mine(ctx: ExportContext, officer: Inspector) -> list[tuple[VisitRow, str]]:
-    return [(v, role) for v in ctx.visits for o, role in v.team if o.id == officer.id]
-
-
 def calendar_bytes(ctx: ExportContext, officer: Inspector) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//OneVisit//双随机联合抽查//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"{ctx.round_name}（{officer.name}）")
-    for visit, role in _mine(ctx, officer):
+    for visit, role in ctx.visits_of(officer.id):
         event = icalendar.Event()
         event.add("uid", event_uid(ctx, visit, officer))
         event.add("dtstamp", ctx.stamp.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))))
@@ -71,7 +67,7 @@ def schedule_json(ctx: ExportContext, officer: Inspector) -> bytes:
             {"visit_id": v.visit_id, "date": v.date.isoformat(), "township": v.township, "enterprise": v.name,
              "uscc": v.uscc, "address": v.address, "items": list(v.items), "role": role,
              "team": [{"inspector_id": o.id, "name": o.name, "role": r} for o, r in v.team]}
-            for v, role in _mine(ctx, officer)
+            for v, role in ctx.visits_of(officer.id)
         ],
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
@@ -82,7 +78,7 @@ def schedule_workbook(ctx: ExportContext, officer: Inspector) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "检查日程"
-    visits = _mine(ctx, officer)
+    visits = ctx.visits_of(officer.id)
     title_row(ws, f"{officer.name}（{officer.id}） {ctx.round_name} 检查日程（共 {len(visits)} 户）", len(HEADERS))
     top = header_row(ws, HEADERS)
     body_rows(ws, [[n, v.date.isoformat(), WEEKDAYS[v.date.weekday()], v.township, v.name, v.address, "\n".join(v.items),
@@ -96,5 +92,4 @@ def schedule_workbook(ctx: ExportContext, officer: Inspector) -> bytes:
 
 
 def inspectors_with_visits(ctx: ExportContext) -> list[Inspector]:
-    ids = {o.id for v in ctx.visits for o, _ in v.team}
-    return sorted((o for o in ctx.dataset.inspectors if o.id in ids), key=lambda o: o.id)
+    return sorted((o for o in ctx.dataset.inspectors if ctx.visits_of(o.id)), key=lambda o: o.id)
