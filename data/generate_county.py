@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
-import re
 import sys
 import time
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -1104,23 +1101,9 @@ def _cell(value: Any) -> Any:
 
 def _save_workbook(wb: Any, path: Path) -> None:
     """Save with fixed metadata and zip timestamps, so reruns give identical bytes."""
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.creator = "OneVisit data/generate_county.py"
-    buf = io.BytesIO()
-    wb.save(buf)
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + stamp + rb"\g<2>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, data)
+    from scheduler.export.workbook import workbook_bytes
+
+    path.write_bytes(workbook_bytes(wb, FIXED_TIME))
 
 
 def _new_workbook(title: str) -> tuple[Any, Any]:

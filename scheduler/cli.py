@@ -266,21 +266,26 @@ def schedule_cmd(
         raise typer.Exit(3)
 
 
+def _plan_and_inputs(plan_file: Path, data: Path) -> tuple[dict[str, Any], Inputs]:
+    """The rosters and a plan.json, or a message and exit status 1."""
+    inputs, report = _load([data], None)
+    if inputs is None:
+        print_problems(report)
+        raise typer.Exit(1)
+    try:
+        return read_plan(plan_file), inputs
+    except (OSError, ValueError) as exc:
+        _echo(f"无法读取 {plan_file}：{exc}")
+        raise typer.Exit(1) from None
+
+
 @app.command("check-plan")
 def check_plan_cmd(
     plan_file: Annotated[Path, typer.Argument(help="安排结果 plan.json (schedule)")],
     data: Annotated[Path, typer.Option("--data", help="数据文件夹 (rosters folder)")],
 ) -> None:
     """独立复核安排结果是否违反硬性规则（不使用求解器）(check every hard rule of a plan, without the solver)."""
-    inputs, report = _load([data], None)
-    if inputs is None:
-        print_problems(report)
-        raise typer.Exit(1)
-    try:
-        plan = read_plan(plan_file)
-    except (OSError, ValueError) as exc:
-        _echo(f"无法读取 {plan_file}：{exc}")
-        raise typer.Exit(1) from None
+    plan, inputs = _plan_and_inputs(plan_file, data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CalendarCoverageWarning)
         violations = check_plan(plan, inputs.dataset, inputs.calendar)
@@ -321,15 +326,7 @@ def export_cmd(
     draw_folder: Annotated[Path | None, typer.Option("--draw", help="抽取结果文件夹：总表中列出 P、D、S (draw folder)")] = None,
 ) -> None:
     """导出联合抽查总表和乡镇街道检查安排工作簿 (write the master workbook and the township workbooks)."""
-    inputs, report = _load([data], None)
-    if inputs is None:
-        print_problems(report)
-        raise typer.Exit(1)
-    try:
-        plan = read_plan(plan_file)
-    except (OSError, ValueError) as exc:
-        _echo(f"无法读取 {plan_file}：{exc}")
-        raise typer.Exit(1) from None
+    plan, inputs = _plan_and_inputs(plan_file, data)
     with output_folder(out) as stage:
         _export(plan, inputs, stage, draw_folder)
     print_written(out)
