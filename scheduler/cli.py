@@ -24,16 +24,13 @@ from scheduler.assign.validate import check_plan, read_plan
 from scheduler.atomic import staged_dir, write_bytes, write_text
 from scheduler.draw import DrawResult, Reveal, RuleError, build_rule, run_draw, verify, write_draw
 from scheduler.draw.run import PLAIN_SEED_PARTY
+from scheduler.export.bundle import write_exports
 from scheduler.export.context import build_context
-from scheduler.export.inspector import calendar_bytes, inspectors_with_visits, schedule_json, schedule_workbook
-from scheduler.export.inspector import stem as inspector_stem
-from scheduler.export.master import file_name as master_file
-from scheduler.export.master import master_workbook
-from scheduler.export.township import file_name as township_file
-from scheduler.export.township import township_workbook
 from scheduler.io import Report, load
 from scheduler.io.dataset import Inputs
-from scheduler.sample import sample_dir
+from scheduler.io.results import read_results
+from scheduler.results import ItemResult
+from scheduler.sample import demo_results_csv, sample_dir
 from scheduler.summary import summarise
 from scheduler.textfmt import table
 from scheduler.workdays import CalendarCoverageWarning
@@ -96,10 +93,19 @@ def output_folder(out: Path) -> Iterator[Path]:
 
 
 def print_written(out: Path) -> None:
-    _echo(f"结果已写入 (results written to): {out.resolve()}")
-    for f in sorted(out.resolve().rglob("*")):
-        if f.is_file():
-            _echo(f"  {f.relative_to(out.resolve())}")
+    """The files written; a folder of more than 12 files is one line."""
+    root = out.resolve()
+    _echo(f"结果已写入 (results written to): {root}")
+    files = sorted(f.relative_to(root) for f in root.rglob("*") if f.is_file())
+    by_folder: dict[Path, list[Path]] = {}
+    for f in files:
+        by_folder.setdefault(f.parent, []).append(f)
+    for folder, inside in sorted(by_folder.items()):
+        if len(inside) > 12:
+            _echo(f"  {folder}/ （{len(inside)} 个文件 files）")
+        else:
+            for f in inside:
+                _echo(f"  {f}")
 
 
 def _load(paths: list[Path], round_file: Path | None) -> tuple[Inputs | None, Report]:
@@ -138,6 +144,7 @@ def validate(
 
 
 DEMO_BEACON = "03 07 12 19 25 31 + 09"
+DEMO_RESULTS = "检查结果_演示数据.csv"  # simulated results the demo enters (clearly named as such)
 DEMO_REVEALS = (("示例县市场监督管理局", "demo-secret-scjg-2026q4"), ("示例县公证处", "demo-secret-notary-2026q4"))
 
 
@@ -323,31 +330,51 @@ def export_cmd(
     plan_file: Annotated[Path, typer.Option("--plan", help="安排结果 plan.json (schedule)")],
     data: Annotated[Path, typer.Option("--data", help="数据文件夹 (rosters folder)")],
     out: Annotated[Path, typer.Option("--out", help="输出文件夹 (output folder)")],
-    draw_folder: Annotated[Path | None, typer.Option("--draw", help="抽取结果文件夹：总表中列出 P、D、S (draw folder)")] = None,
+    draw_folder: Annotated[Path | None, typer.Option("--draw", help="抽取结果文件夹：列出 P、D、S 和比例 (draw folder)")] = None,
+    results: Annotated[Path | None, typer.Option("--results", help="已填写的检查结果录入表：生成结果公示 (results)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="并行进程数（默认按 CPU 核数）(worker processes)")] = None,
 ) -> None:
-    """导出联合抽查总表和乡镇街道检查安排工作簿 (write the master workbook and the township workbooks)."""
+    """导出总表、乡镇街道工作簿、执法人员日程、结果录入表和公示 (write every workbook, calendar and notice)."""
     plan, inputs = _plan_and_inputs(plan_file, data)
+    if draw_folder is not None and not (draw_folder / "manifest.json").is_file():
+        _echo(f"找不到抽取结果 {draw_folder / 'manifest.json'} (no draw folder): nothing was written.")
+        raise typer.Exit(1)
+    entered = _results(results, plan, inputs) if results is not None else []
     with output_folder(out) as stage:
-        _export(plan, inputs, stage, draw_folder)
+        _export(plan, inputs, stage, draw_folder, entered, workers)
     print_written(out)
 
 
-def _export(plan: dict[str, Any], inputs: Inputs, folder: Path, draw_folder: Path | None = None) -> None:
-    ctx = build_context(plan, inputs.dataset)
-    manifest = draw_folder / "manifest.json" if draw_folder is not None else None
-    write_bytes(folder / master_file(ctx.round_name), master_workbook(ctx, manifest))
-    _echo(f"  联合抽查总表 (master workbook): {master_file(ctx.round_name)}")
-    for n, township in enumerate(ctx.townships, start=1):
-        write_bytes(folder / "乡镇街道" / township_file(township, ctx.round_name), township_workbook(ctx, township))
-        _echo(f"  乡镇街道 [{n}/{len(ctx.townships)}] {township}")
-    officers = inspectors_with_visits(ctx)
-    for n, officer in enumerate(officers, start=1):
-        base = folder / "执法人员" / inspector_stem(officer)
-        write_bytes(base.with_suffix(".ics"), calendar_bytes(ctx, officer))
-        write_bytes(base.with_suffix(".json"), schedule_json(ctx, officer))
-        write_bytes(base.with_suffix(".xlsx"), schedule_workbook(ctx, officer))
-        if n % 50 == 0 or n == len(officers):
-            _echo(f"  执法人员日程 (inspector schedules) [{n}/{len(officers)}]")
+def _results(path: Path, plan: dict[str, Any], inputs: Inputs) -> list[ItemResult]:
+    """A filled results form, or its problems and exit status 1."""
+    report = Report()
+    found = read_results(path, plan, inputs.dataset.items, report)
+    if found is None or not report.ok:
+        print_problems(report)
+        _echo("检查结果有错误，未生成任何文件 (errors in the results file): nothing was written.")
+        raise typer.Exit(1)
+    if report.problems:
+        print_problems(report)
+    _echo(f"检查结果 (results): {len(found):,} 个事项户次，{len({r.uscc for r in found}):,} 户")
+    return found
+
+
+def _export(plan: dict[str, Any], inputs: Inputs, folder: Path, draw_folder: Path | None,
+            results: list[ItemResult], workers: int | None = None) -> None:
+    ctx = build_context(plan, inputs.dataset, draw_folder, results)
+
+    shown = [-1]
+
+    def progress(done: int, total: int) -> None:
+        if done * 5 // total > shown[0]:
+            shown[0] = done * 5 // total
+            _echo(f"  导出 (exporting) [{done}/{total}]")
+
+    todo = write_exports(ctx, folder, workers, progress)
+    parts: dict[str, int] = {}
+    for job in todo:
+        parts[job.part] = parts.get(job.part, 0) + 1
+    _echo("  " + "，".join(f"{part} {n}" for part, n in parts.items()))
 
 
 @app.command()
@@ -381,8 +408,13 @@ def demo(
         if violations:
             raise typer.Exit(1)
         _echo()
-        _echo("导出工作簿 (workbooks):")
-        _export(plan.plan, inputs, stage / "exports", stage / "draw")
+        results_file = stage / "results" / DEMO_RESULTS
+        write_bytes(results_file, demo_results_csv(plan.plan))
+        _echo(f"演示检查结果 (simulated results, demo only): results/{DEMO_RESULTS}")
+        entered = _results(results_file, plan.plan, inputs)
+        _echo()
+        _echo("导出工作簿、日程和公示 (workbooks, calendars, notices):")
+        _export(plan.plan, inputs, stage / "exports", stage / "draw", entered)
     _echo()
     print_written(out)
     _echo(f"复核抽取结果 (verify the draw): onevisit verify {out / 'draw'} --data {data}")

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from scheduler.cli import app
 from scheduler.export.context import ExportContext, build_context
 from scheduler.io import Report, load
+from scheduler.io.results import read_results
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/builders.py
@@ -34,4 +35,7 @@ def ctx(demo: Path, sample_dir: Path) -> ExportContext:
     inputs = load([sample_dir], Report())
     assert inputs is not None
     plan: dict[str, Any] = json.loads((demo / "schedule" / "plan.json").read_text(encoding="utf-8"))
-    return build_context(plan, inputs.dataset)
+    report = Report()
+    results = read_results(next((demo / "results").glob("*.csv")), plan, inputs.dataset.items, report)
+    assert results and report.ok, report.sorted()
+    return build_context(plan, inputs.dataset, demo / "draw", results)

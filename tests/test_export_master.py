@@ -37,7 +37,7 @@ def test_master_workbook_matches_the_plan(demo: Path, ctx: ExportContext) -> Non
 
     verification = {r[0].value: r[1].value for r in wb[SHEETS[4]].iter_rows(min_row=3)}
     manifest = json.loads((demo / "draw" / "manifest.json").read_text(encoding="utf-8"))
-    assert verification["规则文件 plan.json 的 SHA-256（P）"] == manifest["plan_sha256"]
+    assert verification["抽取规则 plan.json 的 SHA-256（P）"] == manifest["plan_sha256"]
     assert verification["抽取名单 frame.csv 的 SHA-256（D）"] == manifest["frame_sha256"]
     assert verification["随机数种子 S"] == manifest["seed"]
 

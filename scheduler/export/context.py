@@ -1,12 +1,16 @@
-"""What every export needs: the plan, enriched from the rosters."""
+"""What every export needs: the plan, enriched from the rosters, and, when
+given, the published draw folder and the entered results."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scheduler.domain import Dataset, Inspector
+from scheduler.results import ItemResult
 
 LEADER = "带队"
 
@@ -36,6 +40,9 @@ class ExportContext:
     round_name: str
     verification: str  # the draw manifest's SHA-256, printed in footers
     stamp: dt.datetime  # fixed file time: the round's first day, 08:00
+    manifest: dict[str, Any] | None = None  # the draw's manifest.json, when the draw folder is given
+    rule: dict[str, Any] | None = None  # the draw's plan.json (items, ratios, eligibility)
+    results: list[ItemResult] = field(default_factory=list)
 
     @property
     def agency_names(self) -> dict[str, str]:
@@ -52,7 +59,15 @@ class ExportContext:
                 self._by_officer.setdefault(o.id, []).append((v, role))
 
 
-def build_context(plan: dict[str, Any], dataset: Dataset) -> ExportContext:
+def _json(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc
+
+
+def build_context(plan: dict[str, Any], dataset: Dataset, draw_folder: Path | None = None,
+                  results: list[ItemResult] | None = None) -> ExportContext:
     officers = {o.id: o for o in dataset.inspectors}
     items = {i.code: i.name for i in dataset.items}
     names = dataset.agencies.names()
@@ -73,4 +88,7 @@ def build_context(plan: dict[str, Any], dataset: Dataset) -> ExportContext:
         plan=plan, dataset=dataset, visits=rows, townships=sorted(set(dataset.enterprises["township"])),
         round_name=plan["round"]["name"], verification=plan["audit"]["draw_manifest_sha256"],
         stamp=dt.datetime.combine(start, dt.time(8, 0)),
+        manifest=_json(draw_folder / "manifest.json") if draw_folder is not None else None,
+        rule=_json(draw_folder / "plan.json") if draw_folder is not None else None,
+        results=list(results or []),
     )

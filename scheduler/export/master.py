@@ -4,23 +4,15 @@ workload per inspector and the draw's verification data."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.export.context import ExportContext
+from scheduler.export.verification import verification_rows
 from scheduler.export.workbook import (
     WEEKDAYS,
-    body_rows,
-    fit_columns,
-    fit_rows,
-    header_row,
-    print_setup,
-    title_row,
+    table_sheet,
     workbook_bytes,
 )
 
@@ -36,24 +28,7 @@ def file_name(round_name: str) -> str:
     return f"{round_name}_联合抽查总表.xlsx"
 
 
-def _sheet(wb: Workbook, title: str, caption: str, headers: tuple[str, ...], rows: list[list[object]],
-           footer: str, centered: tuple[int, ...] = ()) -> Worksheet:
-    ws = wb.create_sheet(title[:31])
-    title_row(ws, caption, len(headers))
-    top = header_row(ws, headers)
-    if rows:
-        body_rows(ws, rows, centered=centered)
-        ws.auto_filter.ref = f"A{top}:{ws.cell(ws.max_row, len(headers)).coordinate}"
-    else:
-        body_rows(ws, [["无"]])
-    ws.freeze_panes = f"A{top + 1}"
-    fit_columns(ws, top)
-    fit_rows(ws, top + 1)
-    print_setup(ws, f"1:{top}", footer)
-    return ws
-
-
-def master_workbook(ctx: ExportContext, draw_manifest: Path | None = None) -> bytes:
+def master_workbook(ctx: ExportContext) -> bytes:
     plan, names = ctx.plan, ctx.agency_names
     footer = f"抽取复核码 {ctx.verification}"
     classes = dict(zip(ctx.dataset.enterprises["uscc"], ctx.dataset.enterprises["credit_class"], strict=True))
@@ -86,14 +61,14 @@ def master_workbook(ctx: ExportContext, draw_manifest: Path | None = None) -> by
     overview += [[f"乡镇街道：{t}（户）", by_town.get(t, 0)] for t in ctx.townships]
     by_agency = Counter(a for v in plan["visits"] for a in v["agencies"])
     overview += [[f"部门：{names.get(a, a)}（户）", n] for a, n in sorted(by_agency.items())]
-    _sheet(wb, SHEETS[0], f"{ctx.round_name} 总览", ("项目", "数值"), overview, footer)
+    table_sheet(wb, SHEETS[0], f"{ctx.round_name} 总览", ("项目", "数值"), overview, footer)
 
     all_rows: list[list[object]] = []
     for n, v in enumerate(ctx.visits, start=1):
         all_rows.append([n, v.date.isoformat(), WEEKDAYS[v.date.weekday()], v.township, v.name, v.uscc,
                          classes.get(v.uscc, ""), "\n".join(v.items), "、".join(v.agencies), v.leader.name,
                          "\n".join(f"{o.name}（{names.get(o.agency, o.agency)}，{role}）" for o, role in v.team)])
-    _sheet(wb, SHEETS[1], f"{ctx.round_name} 全部检查安排", ALL_HEADERS, all_rows, footer, centered=(1, 2, 3, 7))
+    table_sheet(wb, SHEETS[1], f"{ctx.round_name} 全部检查安排", ALL_HEADERS, all_rows, footer, centered=(1, 2, 3, 7))
 
     for agency in sorted(by_agency):
         rows: list[list[object]] = []
@@ -104,12 +79,12 @@ def master_workbook(ctx: ExportContext, draw_manifest: Path | None = None) -> by
             mine = [item_name[c] for c in r["items"] if item_agency.get(c) == agency]
             team = [o.name for o, _ in v.team if o.agency == agency]
             rows.append([len(rows) + 1, v.date.isoformat(), v.township, v.name, v.uscc, "\n".join(mine), "、".join(team)])
-        _sheet(wb, names.get(agency, agency), f"{ctx.round_name} {names.get(agency, agency)}", AGENCY_HEADERS, rows,
+        table_sheet(wb, names.get(agency, agency), f"{ctx.round_name} {names.get(agency, agency)}", AGENCY_HEADERS, rows,
                footer, centered=(1, 2))
 
     unassigned = [[u["visit_id"], u["township"], u["name"], u["uscc"], "\n".join(item_name.get(c, c) for c in u["items"]),
                    "、".join(names.get(a, a) for a in u["agencies"]), "\n".join(u["reasons"])] for u in plan["unassigned"]]
-    _sheet(wb, SHEETS[2], f"{ctx.round_name} 未安排的检查及原因", UNASSIGNED_HEADERS, unassigned, footer)
+    table_sheet(wb, SHEETS[2], f"{ctx.round_name} 未安排的检查及原因", UNASSIGNED_HEADERS, unassigned, footer)
 
     work: dict[str, list[tuple[str, str]]] = {}
     for v in ctx.visits:
@@ -119,17 +94,7 @@ def master_workbook(ctx: ExportContext, draw_manifest: Path | None = None) -> by
     workload = [[oid, officers[oid].name, names.get(officers[oid].agency, officers[oid].agency), len(days),
                  sum(role == "带队" for _, role in days), len({d for d, _ in days}), min(d for d, _ in days),
                  max(d for d, _ in days)] for oid, days in sorted(work.items())]
-    _sheet(wb, SHEETS[3], f"{ctx.round_name} 执法人员工作量", WORKLOAD_HEADERS, workload, footer, centered=(4, 5, 6, 7, 8))
+    table_sheet(wb, SHEETS[3], f"{ctx.round_name} 执法人员工作量", WORKLOAD_HEADERS, workload, footer, centered=(4, 5, 6, 7, 8))
 
-    verification: list[list[object]] = [["抽取结果清单（manifest.json）的 SHA-256", ctx.verification],
-                                        ["随机数种子 S", plan["audit"]["seed"]]]
-    if draw_manifest is not None and draw_manifest.is_file():
-        m: dict[str, Any] = json.loads(draw_manifest.read_text(encoding="utf-8"))
-        verification += [["算法", m["algorithm"]], ["规则文件 plan.json 的 SHA-256（P）", m["plan_sha256"]],
-                         ["抽取名单 frame.csv 的 SHA-256（D）", m["frame_sha256"]],
-                         ["公开随机源", m["seed_inputs"]["beacon"] or "（无）"]]
-        verification += [[f"揭示的秘密值：{s['party']}", s["secret"]] for s in m["seed_inputs"]["secrets"]]
-    verification += [["如何复核", "任何人均可用公布的抽取结果文件夹复算：onevisit verify <抽取结果文件夹> [--data <名录库>]，"
-                      "或按 docs/draw-spec.md 自行实现（SHA-256 票号、各层取前 n 名）。"]]
-    _sheet(wb, SHEETS[4], f"{ctx.round_name} 抽取复核信息", ("项目", "内容"), verification, footer)
+    table_sheet(wb, SHEETS[4], f"{ctx.round_name} 抽取复核信息", ("项目", "内容"), verification_rows(ctx), footer)
     return workbook_bytes(wb, ctx.stamp)

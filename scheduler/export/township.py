@@ -20,6 +20,7 @@ from scheduler.export.workbook import (
     fit_rows,
     header_row,
     print_setup,
+    table_sheet,
     title_row,
     workbook_bytes,
 )
@@ -54,21 +55,12 @@ def township_workbook(ctx: ExportContext, township: str) -> bytes:
     visits = [v for v in ctx.visits if v.township == township]
     footer = f"抽取复核码 {ctx.verification}"
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = LIST_SHEET
-    title_row(ws, f"{township} {ctx.round_name} 检查安排（共 {len(visits)} 户）", len(VISIT_HEADERS))
-    header = header_row(ws, VISIT_HEADERS)
-    if visits:
-        body_rows(ws, [visit_cells(n, v) for n, v in enumerate(visits, start=1)], centered=(1, 2, 3, 9))
-        ws.auto_filter.ref = f"A{header}:{ws.cell(ws.max_row, len(VISIT_HEADERS)).coordinate}"
-    else:
-        body_rows(ws, [["本轮次本乡镇（街道）无检查安排。"]])
-        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(VISIT_HEADERS))
-    ws.freeze_panes = f"A{header + 1}"
-    fit_columns(ws, header)
-    fit_rows(ws, header + 1)
-    print_setup(ws, f"1:{header}", footer)
+    default = wb.active
+    assert default is not None
+    wb.remove(default)
+    table_sheet(wb, LIST_SHEET, f"{township} {ctx.round_name} 检查安排（共 {len(visits)} 户）", VISIT_HEADERS,
+                [visit_cells(n, v) for n, v in enumerate(visits, start=1)], footer, centered=(1, 2, 3, 9),
+                empty="本轮次本乡镇（街道）无检查安排。")
 
     summary = wb.create_sheet(SUMMARY_SHEET)
     agencies = sorted({a for v in visits for a in v.agencies})

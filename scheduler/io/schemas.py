@@ -68,3 +68,12 @@ CALENDAR_COLUMNS = (
     Column("kind", "类型", ("放假/上班", "休/班", "type"), True),
     Column("name", "名称", ("节日", "节假日名称", "说明")),
 )
+
+RESULT_COLUMNS = (
+    Column("uscc", "统一社会信用代码", ("社会信用代码", "信用代码", "统一代码", "credit_code"), True),
+    Column("item_code", "事项编码", ("抽查事项编码", "事项代码", "item_code")),
+    Column("item_name", "抽查事项", ("检查事项", "事项名称", "抽查事项名称", "item")),
+    Column("result", "检查结果", ("抽查结果", "结果", "result"), True),
+    Column("date", "实际检查日期", ("检查日期", "检查时间", "inspected_on")),
+    Column("note", "备注", ("说明", "note")),
+)

@@ -1,0 +1,39 @@
+"""The draw's verification data (抽取复核信息) as printed in the master
+workbook and in the public notice: the hashes, the seed, the randomness
+sources and how anyone re-runs the draw.  Nothing here names an inspector."""
+
+from __future__ import annotations
+
+from scheduler.export.context import ExportContext
+
+HOW_TO_VERIFY = (
+    "1. 下载公布的抽取结果文件夹（plan.json、frame.csv、manifest.json、selection.csv、visits.csv）。",
+    "2. 核对 plan.json 和 frame.csv 的 SHA-256 与上表的 P、D 一致；核对各方揭示的秘密值的 SHA-256 与事先公布的承诺值一致。",
+    "3. 运行 onevisit verify <抽取结果文件夹>（开源软件 OneVisit），或按公开的抽取规则说明（docs/draw-spec.md）"
+    "自行编程：由 P、D、公开随机源和秘密值算出种子 S，再为每个事项、每个信用风险分类中的每户企业计算 SHA-256 票号，"
+    "按票号从小到大取前 n 户（n = min(N, ⌈比例 × N⌉)）。",
+    "4. 复算得到的名单应与公布的抽查名单逐户一致；任何一户不一致，复核程序都会指出所在的事项和分类。",
+)
+
+
+def verification_rows(ctx: ExportContext) -> list[list[object]]:
+    """(项目, 内容) rows: what was published and how to check it."""
+    rows: list[list[object]] = [["抽取结果清单（manifest.json）的 SHA-256", ctx.verification],
+                                ["随机数种子 S", ctx.plan["audit"]["seed"]]]
+    m = ctx.manifest
+    if m is not None:
+        rows += [["抽取算法", m["algorithm"]], ["抽取规则 plan.json 的 SHA-256（P）", m["plan_sha256"]],
+                 ["抽取名单 frame.csv 的 SHA-256（D）", m["frame_sha256"]],
+                 ["符合条件的检查对象（户）", m["eligible_enterprises"]],
+                 ["公开随机源", m["seed_inputs"]["beacon"] or "（无）"]]
+    if ctx.rule is not None:
+        seed = ctx.rule.get("seed", {})
+        if seed.get("beacon_description"):
+            rows.append(["公开随机源说明", seed["beacon_description"]])
+        rows += [[f"事先公布的承诺值：{c['party']}", c["sha256"]] for c in seed.get("commitments", [])]
+    if m is not None:
+        rows += [[f"揭示的秘密值：{s['party']}", s["secret"]] for s in m["seed_inputs"]["secrets"]]
+    else:
+        rows.append(["说明", "导出时未提供抽取结果文件夹（--draw），此处仅列出清单哈希和种子。"])
+    rows += [["如何复核" if n == 0 else "", step] for n, step in enumerate(HOW_TO_VERIFY)]
+    return rows
