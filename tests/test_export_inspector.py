@@ -10,7 +10,7 @@ from pathlib import Path
 import icalendar
 import openpyxl
 
-from scheduler.export.context import ExportContext
+from scheduler.export.context import ExportContext, build_context
 from scheduler.export.inspector import calendar_bytes, inspectors_with_visits, stem
 
 
@@ -42,9 +42,26 @@ def test_calendars_parse_round_trip_and_match_the_plan(demo: Path, ctx: ExportCo
         doc = json.loads((folder / f"{stem(officer)}.json").read_text(encoding="utf-8"))
         assert [v["visit_id"] for v in doc["visits"]] == [v["visit_id"] for v in planned]
         ws = openpyxl.load_workbook(folder / f"{stem(officer)}.xlsx").active
-        assert ws is not None and ws.max_row - 2 == len(planned)
+        assert ws is not None
+        rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
+        assert [(r[1], r[3], r[4]) for r in rows] == [(v["date"], v["township"], v["name"]) for v in planned]
+        roles = [next(m["role"] for m in v["team"] if m["inspector_id"] == officer.id) for v in planned]
+        assert [r[7] for r in rows] == roles
 
 
 def test_uids_are_stable_across_exports(ctx: ExportContext) -> None:
+    """A revised plan that moves a visit keeps the event's UID, so a calendar
+    re-import moves the event instead of adding a second one."""
     officer = inspectors_with_visits(ctx)[0]
     assert calendar_bytes(ctx, officer) == calendar_bytes(ctx, officer)
+    visit = next(v for v in ctx.plan["visits"] if any(m["inspector_id"] == officer.id for m in v["team"]))
+    moved = dict(ctx.plan, visits=[dict(v, date="2026-12-24") if v is visit else v for v in ctx.plan["visits"]])
+
+    def events(c: ExportContext) -> dict[str, str]:
+        cal = icalendar.Calendar.from_ical(calendar_bytes(c, officer))
+        return {str(e["uid"]): e.decoded("dtstart").isoformat() for e in cal.walk("VEVENT")}
+
+    before, after = events(ctx), events(build_context(moved, ctx.dataset))
+    assert before.keys() == after.keys()
+    changed = {uid for uid in before if before[uid] != after[uid]}
+    assert len(changed) == 1 and after[changed.pop()] == "2026-12-24"
