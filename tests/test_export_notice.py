@@ -3,6 +3,7 @@ row for row; and no inspector's personal data in any public file."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from scheduler.export.context import ExportContext
+from scheduler.export.context import ExportContext, build_context
 from scheduler.export.notice import (
     ITEM_HEADERS,
     LIST_HEADERS,
@@ -21,6 +22,7 @@ from scheduler.export.notice import (
     inspection_type,
     results_file,
     task_file,
+    task_notice,
 )
 from scheduler.results import NO_PROBLEM, combine
 
@@ -128,3 +130,14 @@ def test_no_public_file_carries_inspector_personal_data(demo: Path, ctx: ExportC
     # Negative control: the same scan finds phones and certificate numbers in a township workbook.
     township = next((demo / "exports" / "乡镇街道").glob("*.xlsx"))
     assert len(_personal_data_in(township, ctx)) > 10
+
+
+def test_task_notice_without_the_draw_folder_says_what_it_lacks(ctx: ExportContext) -> None:
+    bare = build_context(ctx.plan, ctx.dataset)  # no --draw: no manifest, no rule
+    wb = openpyxl.load_workbook(io.BytesIO(task_notice(bare)))
+    text = "\n".join(str(c.value) for c in wb[TASK_SHEETS[0]]["A"])
+    assert "随机数种子已随抽取结果公布" in text and "承诺值" not in text
+    check = {r[0]: r[1] for r in _rows(wb[TASK_SHEETS[3]]) if r[0]}
+    assert check["随机数种子 S"] == ctx.plan["audit"]["seed"] and "未提供抽取结果文件夹" in check["说明"]
+    with_draw = "\n".join(str(c.value) for c in openpyxl.load_workbook(io.BytesIO(task_notice(ctx)))[TASK_SHEETS[0]]["A"])
+    assert "2 方（示例县市场监督管理局、示例县公证处）" in with_draw and "每户不少于 2 名执法人员" in with_draw

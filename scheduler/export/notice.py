@@ -66,7 +66,8 @@ def inspection_type(agencies: list[str] | tuple[str, ...]) -> str:
 
 
 def _text_sheet(wb: Workbook, title: str, heading: str, paragraphs: list[str], footer: str) -> Worksheet:
-    """A notice as text: a heading and one merged, wrapped cell per paragraph."""
+    """A notice as text on A4 portrait: a heading and one wrapped cell per
+    paragraph, with row heights for the wrapped lines."""
     ws = wb.create_sheet(title)
     ws.column_dimensions["A"].width = 72  # fits A4 portrait without scaling, whatever the default font
     ws.append([heading])
@@ -97,6 +98,13 @@ def _task_paragraphs(ctx: ExportContext) -> list[str]:
     window = f"{rnd['window']['start']} 至 {rnd['window']['end']}"
     code = f"（{rnd['code']}）" if rnd.get("code") else ""
     algorithm = ctx.manifest["algorithm"] if ctx.manifest else "onevisit-draw-sha256-v1"
+    team = rnd.get("min_team_size", 2)
+    commitments = ctx.rule["seed"]["commitments"] if ctx.rule else []
+    if commitments:
+        source = (f"随机数种子由事先公布承诺值的 {len(commitments)} 方（{'、'.join(c['party'] for c in commitments)}）"
+                  "揭示的秘密值和事先无人知道的公开随机源共同生成")
+    else:
+        source = "随机数种子已随抽取结果公布"
     return [
         f"根据“双随机、一公开”监管工作要求，{lead}" + (f"会同{'、'.join(others)}" if others else "")
         + f"开展{rnd['name']}{code}。现将抽查任务公告如下：",
@@ -106,8 +114,8 @@ def _task_paragraphs(ctx: ExportContext) -> list[str]:
         f"二、抽查对象。从检查对象名录库中随机抽取，共抽中 {len(drawn)} 户企业、{pairs} 个事项户次；"
         f"其中 {joint} 户涉及多个部门的事项，由各部门组成联合检查组一次上门完成（进一次门、查多项事）。名单见“抽查名单”工作表。",
         f"三、实施期限。{window}。检查组将在检查前告知企业检查事项和需准备的材料；执法人员从各部门执法检查人员名录库中随机选派，"
-        "检查时出示执法证件，每户不少于 2 名执法人员。",
-        f"四、抽取方法及复核。抽取采用公开算法 {algorithm}：随机数种子由事先公布承诺值的各方秘密值和开奖后才知道的公开随机源共同生成，"
+        f"检查时出示执法证件，每户不少于 {team} 名执法人员。",
+        f"四、抽取方法及复核。抽取采用公开算法 {algorithm}：{source}，"
         "各事项、各信用风险分类内按 SHA-256 票号从小到大抽取。规则、名单数据和种子均已公开，任何人都可以复算并得到相同的名单，"
         "方法见“抽取复核”工作表。",
         "五、结果公示。检查结果将自检查结束之日起 20 个工作日内通过国家企业信用信息公示系统向社会公示。",
