@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -96,6 +97,8 @@ def run(todo: list[Job], workers: int, progress: Callable[[int, int], None] = la
     size = max(1, math.ceil(total / (workers * 8)))
     ranges = [(i, min(i + size, total)) for i in range(0, total, size)]
     _PENDING = todo
+    for stream in (sys.stdout, sys.stderr):  # else a forked worker would flush a copy of pending output at exit
+        stream.flush()
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             done = 0
