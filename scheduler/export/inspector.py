@@ -14,16 +14,7 @@ from openpyxl import Workbook
 
 from scheduler.domain import Inspector
 from scheduler.export.context import ExportContext, VisitRow
-from scheduler.export.workbook import (
-    WEEKDAYS,
-    body_rows,
-    fit_columns,
-    fit_rows,
-    header_row,
-    print_setup,
-    title_row,
-    workbook_bytes,
-)
+from scheduler.export.workbook import WEEKDAYS, table_sheet, workbook_bytes
 
 HEADERS = ("序号", "检查日期", "星期", "乡镇街道", "企业名称", "地址", "检查事项", "本人角色", "检查组成员")
 
@@ -75,19 +66,14 @@ def schedule_json(ctx: ExportContext, officer: Inspector) -> bytes:
 
 def schedule_workbook(ctx: ExportContext, officer: Inspector) -> bytes:
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "检查日程"
+    default = wb.active
+    assert default is not None
+    wb.remove(default)
     visits = ctx.visits_of(officer.id)
-    title_row(ws, f"{officer.name}（{officer.id}） {ctx.round_name} 检查日程（共 {len(visits)} 户）", len(HEADERS))
-    top = header_row(ws, HEADERS)
-    body_rows(ws, [[n, v.date.isoformat(), WEEKDAYS[v.date.weekday()], v.township, v.name, v.address, "\n".join(v.items),
-                    role, "\n".join(f"{o.name}（{r}）" for o, r in v.team)] for n, (v, role) in enumerate(visits, start=1)],
-              centered=(1, 2, 3, 8))
-    ws.freeze_panes = f"A{top + 1}"
-    fit_columns(ws, top)
-    fit_rows(ws, top + 1)
-    print_setup(ws, f"1:{top}", f"抽取复核码 {ctx.verification}")
+    rows = [[n, v.date.isoformat(), WEEKDAYS[v.date.weekday()], v.township, v.name, v.address, "\n".join(v.items), role,
+             "\n".join(f"{o.name}（{r}）" for o, r in v.team)] for n, (v, role) in enumerate(visits, start=1)]
+    table_sheet(wb, "检查日程", f"{officer.name}（{officer.id}） {ctx.round_name} 检查日程（共 {len(visits)} 户）", HEADERS, rows,
+                f"抽取复核码 {ctx.verification}", centered=(1, 2, 3, 8))
     return workbook_bytes(wb, ctx.stamp)
 
 
