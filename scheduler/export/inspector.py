@@ -10,11 +10,10 @@ import json
 import re
 
 import icalendar
-from openpyxl import Workbook
 
 from scheduler.domain import Inspector
 from scheduler.export.context import ExportContext, VisitRow
-from scheduler.export.workbook import WEEKDAYS, table_sheet, workbook_bytes
+from scheduler.export.workbook import WEEKDAYS, new_workbook, table_sheet, workbook_bytes
 
 HEADERS = ("序号", "检查日期", "星期", "乡镇街道", "企业名称", "地址", "检查事项", "本人角色", "检查组成员")
 
@@ -65,10 +64,7 @@ def schedule_json(ctx: ExportContext, officer: Inspector) -> bytes:
 
 
 def schedule_workbook(ctx: ExportContext, officer: Inspector) -> bytes:
-    wb = Workbook()
-    default = wb.active
-    assert default is not None
-    wb.remove(default)
+    wb = new_workbook()
     visits = ctx.visits_of(officer.id)
     rows = [[n, v.date.isoformat(), WEEKDAYS[v.date.weekday()], v.township, v.name, v.address, "\n".join(v.items), role,
              "\n".join(f"{o.name}（{r}）" for o, r in v.team)] for n, (v, role) in enumerate(visits, start=1)]

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from openpyxl import Workbook
-
 from scheduler.export.context import ExportContext
 from scheduler.export.verification import verification_rows
 from scheduler.export.workbook import (
     WEEKDAYS,
+    new_workbook,
     table_sheet,
     workbook_bytes,
 )
@@ -35,10 +34,7 @@ def master_workbook(ctx: ExportContext) -> bytes:
     item_agency = {i.code: i.agency for i in ctx.dataset.items}
     item_name = {i.code: i.name for i in ctx.dataset.items}
     raw = {v["visit_id"]: v for v in plan["visits"]}
-    wb = Workbook()
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
+    wb = new_workbook()
 
     st = plan["statistics"]
     pairs = sum(len(v["items"]) for v in plan["visits"])

@@ -25,6 +25,7 @@ from scheduler.export.workbook import (
     BODY_FONT,
     CENTER,
     TITLE_FONT,
+    new_workbook,
     print_setup,
     table_sheet,
     workbook_bytes,
@@ -130,10 +131,7 @@ def task_notice(ctx: ExportContext) -> bytes:
     footer = f"抽取复核码 {ctx.verification}"
     item_name = {i.code: i.name for i in ctx.dataset.items}
     item_agency = {i.code: i.agency for i in ctx.dataset.items}
-    wb = Workbook()
-    default = wb.active
-    assert default is not None
-    wb.remove(default)
+    wb = new_workbook()
     code = ctx.plan["round"].get("code")
     _text_sheet(wb, TASK_SHEETS[0], titled(ctx.round_name, "抽查任务公告") + (f"\n{code}" if code else ""), _task_paragraphs(ctx),
                 footer)
@@ -184,10 +182,7 @@ def results_notice(ctx: ExportContext) -> bytes:
     item_name = {i.code: i.name for i in ctx.dataset.items}
     item_agency = {i.code: i.agency for i in ctx.dataset.items}
     entered = enterprise_results(ctx)
-    wb = Workbook()
-    default = wb.active
-    assert default is not None
-    wb.remove(default)
+    wb = new_workbook()
     rows: list[list[object]] = []
     detail: list[list[object]] = []
     for v, results in entered:

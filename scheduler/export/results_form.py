@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from scheduler.export.context import ExportContext
-from scheduler.export.workbook import table_sheet, workbook_bytes
+from scheduler.export.workbook import new_workbook, table_sheet, workbook_bytes
 from scheduler.results import VOCABULARY
 
 HEADERS = ("检查编号", "计划检查日期", "乡镇街道", "企业名称", "统一社会信用代码", "事项编码", "抽查事项", "检查实施机关",
@@ -51,10 +50,7 @@ def form_rows(ctx: ExportContext) -> list[list[object]]:
 
 
 def results_form(ctx: ExportContext) -> bytes:
-    wb = Workbook()
-    default = wb.active
-    assert default is not None
-    wb.remove(default)
+    wb = new_workbook()
     rows = form_rows(ctx)
     footer = f"抽取复核码 {ctx.verification}"
     ws = table_sheet(wb, FORM_SHEET, f"{ctx.round_name} 检查结果录入表（{len(rows)} 个事项户次）", HEADERS, rows, footer,

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from openpyxl import Workbook
-
 from scheduler.export.context import ExportContext, VisitRow
 from scheduler.export.workbook import (
     WEEKDAYS,
@@ -19,6 +17,7 @@ from scheduler.export.workbook import (
     fit_columns,
     fit_rows,
     header_row,
+    new_workbook,
     print_setup,
     table_sheet,
     title_row,
@@ -54,10 +53,7 @@ def visit_cells(n: int, v: VisitRow) -> list[object]:
 def township_workbook(ctx: ExportContext, township: str) -> bytes:
     visits = [v for v in ctx.visits if v.township == township]
     footer = f"抽取复核码 {ctx.verification}"
-    wb = Workbook()
-    default = wb.active
-    assert default is not None
-    wb.remove(default)
+    wb = new_workbook()
     table_sheet(wb, LIST_SHEET, f"{township} {ctx.round_name} 检查安排（共 {len(visits)} 户）", VISIT_HEADERS,
                 [visit_cells(n, v) for n, v in enumerate(visits, start=1)], footer, centered=(1, 2, 3, 9),
                 empty="本轮次本乡镇（街道）无检查安排。")

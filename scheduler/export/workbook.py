@@ -31,6 +31,15 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
+def new_workbook() -> Workbook:
+    """A workbook without openpyxl's default sheet (sheets are added by name)."""
+    wb = Workbook()
+    default = wb.active
+    assert default is not None
+    wb.remove(default)
+    return wb
+
+
 def title_row(ws: Worksheet, text: str, columns: int) -> None:
     ws.append([text])
     ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=columns)
