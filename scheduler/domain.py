@@ -15,6 +15,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from scheduler import vocabulary
 from scheduler.agencies import Agency, AgencyDirectory
 
 __all__ = [
@@ -46,7 +47,7 @@ class CreditClass(StrEnum):
 
 
 #: 登记状态 values that make an enterprise eligible for a draw.
-ACTIVE_STATUSES = frozenset({"存续", "在业", "开业"})
+ACTIVE_STATUSES = vocabulary.ACTIVE_STATUSES
 
 #: Canonical columns of the enterprise frame, in order.
 ENTERPRISE_COLUMNS = (
@@ -103,7 +104,7 @@ class Inspector:
     cert_expiry: dt.date
     qualifications: frozenset[str] = frozenset()
     base_township: str = ""
-    max_visits_per_day: int = 4
+    max_visits_per_day: int = vocabulary.DEFAULT_MAX_VISITS_PER_DAY
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()  # inclusive ranges
     conflicts: frozenset[str] = frozenset()  # USCCs
     phone: str = ""

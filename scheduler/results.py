@@ -14,42 +14,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
-NO_PROBLEM = "未发现问题"
-
-#: The result values, in the order the public record lists them.  The
-#: spellings are those of the publicity system's result list.
-VOCABULARY: tuple[str, ...] = (
-    NO_PROBLEM,
-    "未发现开展本次抽查涉及的经营活动",
-    "发现问题经责令已改正",
-    "发现问题待后续处理",
-    "未按规定公示应当公示的信息",
-    "公示信息隐瞒真实情况弄虚作假",
-    "通过登记的住所（经营场所）无法联系",
-    "不配合检查情节严重",
-    "已关闭停业或正在组织清算",
-    "违反其他部门相关规定",
-    "注销",
-    "被吊销",
-    "被撤销",
-    "迁出",
-)
-
-#: Other spellings people type, mapped to the vocabulary.
-ALIASES: dict[str, str] = {
-    "正常": NO_PROBLEM,
-    "合格": NO_PROBLEM,
-    "无问题": NO_PROBLEM,
-    "未发现违法违规问题": NO_PROBLEM,
-    "发现问题已责令改正": "发现问题经责令已改正",
-    "发现问题已整改": "发现问题经责令已改正",
-    "公示信息隐瞒真实情况、弄虚作假": "公示信息隐瞒真实情况弄虚作假",
-    "通过登记的住所无法联系": "通过登记的住所（经营场所）无法联系",
-    "已注销": "注销",
-    "已吊销": "被吊销",
-    "吊销": "被吊销",
-    "已迁出": "迁出",
-}
+from scheduler.vocabulary import ALIASES, NO_PROBLEM, VOCABULARY
 
 SEPARATORS = "；;、,，\n"
 

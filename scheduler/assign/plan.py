@@ -18,10 +18,10 @@ from scheduler.assign.solver import Member, Progress, Schedule, SolverSettings, 
 from scheduler.assign.visits import MIN_TEAM, Visit, draw_seed, read_visits
 from scheduler.domain import Dataset, Round
 from scheduler.draw.rule import canonical_json
+from scheduler.vocabulary import LEADER, MEMBER
 from scheduler.workdays import WorkCalendar
 
 FORMAT = "onevisit-plan-v1"
-LEADER, MEMBER = "带队", "成员"
 
 
 def roles(visit: Visit, team: Sequence[Member], lead: str) -> list[str]:

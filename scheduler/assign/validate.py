@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scheduler.domain import Dataset, Inspector, Item
+from scheduler.vocabulary import LEADER, MEMBER, MIN_TEAM_SIZE, WEEKDAYS
 
 if TYPE_CHECKING:  # a runtime import of scheduler.workdays first would close an import cycle via scheduler.io
     from scheduler.workdays import WorkCalendar
@@ -58,11 +59,7 @@ __all__ = [
     "read_plan",
 ]
 
-LEADER = "带队"
-MEMBER = "成员"
-#: 行政执法人员不得少于两人 — a plan may ask for more, never for fewer.
-LEGAL_MIN_TEAM = 2
-WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+LEGAL_MIN_TEAM = MIN_TEAM_SIZE  # 行政执法人员不得少于两人 — a plan may ask for more, never for fewer
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VISIT_ID = re.compile(r"^V(\d+)$")
 

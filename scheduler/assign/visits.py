@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.domain import Dataset
-
-MIN_TEAM = 2
+from scheduler.vocabulary import MIN_TEAM_SIZE as MIN_TEAM
 
 
 @dataclass(frozen=True, slots=True)

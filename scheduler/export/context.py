@@ -11,8 +11,7 @@ from typing import Any
 
 from scheduler.domain import Dataset, Inspector
 from scheduler.results import ItemResult
-
-LEADER = "带队"
+from scheduler.vocabulary import LEADER
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.textfmt import width
+from scheduler.vocabulary import WEEKDAYS as WEEKDAYS
 
 FONT = "宋体"
 THIN = Side(style="thin", color="808080")
@@ -28,7 +29,6 @@ HEADER_FONT = Font(name=FONT, size=11, bold=True)
 BODY_FONT = Font(name=FONT, size=10)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
 def new_workbook() -> Workbook:

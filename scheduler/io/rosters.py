@@ -31,6 +31,7 @@ from scheduler.io.fields import (
 )
 from scheduler.io.problems import Report
 from scheduler.io.table import Table, read_table
+from scheduler.vocabulary import DEFAULT_MAX_VISITS_PER_DAY
 
 KNOWN_STATUSES = ACTIVE_STATUSES | {"注销", "吊销", "迁出", "撤销", "停业", "歇业", "清算"}
 
@@ -291,7 +292,7 @@ def read_inspectors(
             cert_expiry=cert_expiry,
             qualifications=frozenset(split_list(quals[i])),
             base_township=township,
-            max_visits_per_day=per_day[i] or 4,
+            max_visits_per_day=per_day[i] or DEFAULT_MAX_VISITS_PER_DAY,
             unavailable=leave[i] or (),
             conflicts=frozenset(conflicts),
             phone=phones[i],
