@@ -25,13 +25,13 @@ from common import rss_mib  # first: puts the repository and data/ on the import
 import generate_county
 # isort: on
 
-from scheduler.assign.plan import build_plan
+from scheduler import planfile
+from scheduler.app.scheduling import schedule
 from scheduler.assign.solver import SolverSettings
-from scheduler.assign.validate import read_plan
 from scheduler.atomic import write_bytes
 from scheduler.domain import Exclusions, Round
 from scheduler.draw import Reveal, build_rule, run_draw, write_draw
-from scheduler.draw.rule import canonical_json
+from scheduler.draw.published import PublishedDraw
 from scheduler.export.bundle import default_workers, jobs, run
 from scheduler.export.context import build_context
 from scheduler.io import Report, load
@@ -60,16 +60,17 @@ def main() -> None:
                       for i in inputs.dataset.items)
         dataset = replace(inputs.dataset, items=items)
         if (root / "plan.json").is_file():
-            plan = read_plan(root / "plan.json")
+            typed = planfile.read(root / "plan.json")
         else:
             result = run_draw(build_rule(round_, dataset), dataset, "", [Reveal("seed", "bench")], compare=False)
             write_draw(result, dataset, root / "draw")
-            plan = build_plan(root / "draw", dataset, round_, inputs.calendar, SolverSettings()).plan
-            write_bytes(root / "plan.json", canonical_json(plan))
-        print(f"plan: {len(plan['visits']):,} visits")
+            typed = schedule(replace(inputs, dataset=dataset, round=round_), PublishedDraw.from_result(result), SolverSettings())
+            write_bytes(root / "plan.json", planfile.to_bytes(typed))
+        plan = planfile.to_json(typed)
+        print(f"plan: {len(typed.visits):,} visits")
         for old in (root / "serial", root / "exports"):
             shutil.rmtree(old, ignore_errors=True)
-        write_bytes(root / "results.csv", demo_results_csv(plan))
+        write_bytes(root / "results.csv", demo_results_csv(typed))
         results = read_results(root / "results.csv", plan, dataset.items, Report())
         t0 = time.perf_counter()
         ctx = build_context(plan, dataset, root / "draw", results)

@@ -10,7 +10,10 @@ import csv
 import hashlib
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scheduler.plan import Plan
 
 _HERE = Path(__file__).resolve().parent
 
@@ -51,16 +54,16 @@ def _outcome(u: int) -> str:
     return _DEMO_OUTCOMES[0][0]
 
 
-def demo_results_csv(plan: dict[str, Any]) -> bytes:
+def demo_results_csv(plan: Plan) -> bytes:
     """A filled results form for the demo (演示数据, not real results): one
     row per scheduled visit and item, a few visits left not entered.  UTF-8
     with BOM so that Excel opens it directly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["检查编号", "企业名称", "统一社会信用代码", "事项编码", "检查结果", "实际检查日期", "备注"])
-    for visit in plan["visits"]:
-        pending = _unit(visit["uscc"]) < _DEMO_PENDING
-        for item in visit["items"]:
-            value = "" if pending else _outcome(_unit(visit["uscc"], item))
-            writer.writerow([visit["visit_id"], visit["name"], visit["uscc"], item, value, "", "演示数据"])
+    for visit in plan.visits:
+        pending = _unit(visit.uscc) < _DEMO_PENDING
+        for item in visit.items:
+            value = "" if pending else _outcome(_unit(visit.uscc, item))
+            writer.writerow([visit.visit_id, visit.name, visit.uscc, item, value, "", "演示数据"])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

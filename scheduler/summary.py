@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from scheduler.domain import ACTIVE_STATUSES, CreditClass
@@ -40,7 +41,7 @@ def summarise(inputs: Inputs) -> dict[str, Any]:
             for code in sorted(set(items_by_agency) | set(insp_by_agency))
         },
         "history_rows": 0 if ds.history is None else len(ds.history),
-        "sources": dict(ds.sources),
+        "sources": {role: Path(path).name for role, path in ds.sources.items()},
     }
     if inputs.round is not None:
         r = inputs.round

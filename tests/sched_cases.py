@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from builders import ENTERPRISE_HEADER, INSPECTOR_HEADER, ITEM_HEADER, make_uscc, write_csv
 
-from scheduler.assign.plan import PlanResult, build_plan
+from scheduler import planfile
+from scheduler.app.scheduling import schedule
 from scheduler.assign.solver import SolverSettings
 from scheduler.assign.validate import Violation, check_plan
+from scheduler.draw import build_rule
+from scheduler.draw.published import PublishedDraw
 from scheduler.io import Inputs, Report, load
+from scheduler.plan import Plan, visit_id
 
 TOWNS = ("城关镇", "东城街道", "清河镇")
 ITEMS = [
@@ -27,14 +31,28 @@ def officer(oid: str, agency: str, town: str, *, expiry: str = "2030-12-31", qua
 
 
 @dataclass
+class Solved:
+    typed: Plan
+
+    @property
+    def plan(self) -> dict[str, Any]:
+        """The plan's JSON form, as plan.json has it (what the checker reads)."""
+        return planfile.to_json(self.typed)
+
+
+@dataclass
 class Case:
     inputs: Inputs
-    draw: Path
+    draw: PublishedDraw
 
-    def solve(self, **settings: object) -> PlanResult:
+    def solve(self, **settings: object) -> Solved:
+        return Solved(schedule(self.inputs, self.draw,
+                               SolverSettings(audit=True, deterministic_time=5.0, **settings)))  # type: ignore[arg-type]
+
+    def vid(self, n: int) -> str:
+        """The visit id of the n-th drawn enterprise (1-based)."""
         assert self.inputs.round is not None
-        return build_plan(self.draw, self.inputs.dataset, self.inputs.round, self.inputs.calendar,
-                          SolverSettings(audit=True, deterministic_time=5.0, **settings))  # type: ignore[arg-type]
+        return visit_id(self.inputs.round.name, self.inputs.round.code, make_uscc(n))
 
     def violations(self, plan: dict[str, object]) -> list[Violation]:
         return check_plan(plan, self.inputs.dataset, self.inputs.calendar)
@@ -61,11 +79,9 @@ def make_case(folder: Path, visits: list[tuple[str, list[str]]], officers: list[
     report = Report()
     inputs = load([folder], report)
     assert inputs is not None, [str(p) for p in report]
-    draw = folder.parent / (folder.name + "-draw")
-    draw.mkdir(exist_ok=True)
-    lines = ["item,credit_class,uscc,ticket"]
-    for i, (_, items) in enumerate(visits):
-        lines += [f"{item},B,{make_uscc(i + 1)},{i:064x}" for item in items]
-    (draw / "selection.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (draw / "manifest.json").write_text(json.dumps({"seed": "ab" * 32}), encoding="utf-8")
+    assert inputs.round is not None
+    # A hand-made draw: the round's rule, a fixed seed, the given selection.
+    draw = PublishedDraw(rule=build_rule(inputs.round, inputs.dataset), manifest={"seed": "ab" * 32},
+                         manifest_sha256="cd" * 32,
+                         selection={make_uscc(i + 1): tuple(sorted(items)) for i, (_, items) in enumerate(visits)})
     return Case(inputs, draw)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from scheduler.app.outputs import MARKER
 from scheduler.cli import app
 from scheduler.sample import sample_dir as bundled_sample
 from scheduler.uscc import check_char
@@ -98,17 +99,18 @@ def test_demo_writes_its_folder(tmp_path: Path) -> None:
 def test_demo_failure_leaves_the_previous_output_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "demo"
     out.mkdir()
+    (out / MARKER).write_text('{"tool": "onevisit", "kind": "demo"}', encoding="utf-8")  # an earlier demo
     (out / "old.txt").write_text("previous run", encoding="utf-8")
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("scheduler.cli.write_text", boom)
-    result = runner.invoke(app, ["demo", "--out", str(out)])
+    monkeypatch.setattr("scheduler.app.demo.write_text", boom)
+    result = runner.invoke(app, ["demo", "--out", str(out), "--force"])
     assert result.exit_code == 1
     assert "写入失败，未生成任何文件 (write failed, nothing written)" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name != "demo"]
 
 

@@ -224,7 +224,8 @@ def test_cli_draw_and_verify(sample_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "协同抽取 coordinated" in result.output and "各自抽取 independent" in result.output
     assert "跨部门联合抽查占比" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["frame.csv", "manifest.json", "plan.json", "selection.csv", "visits.csv"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "frame.csv", "manifest.json", "plan.json", "selection.csv", "visits.csv"]
     check = runner.invoke(app, ["verify", str(out), "--data", str(sample_dir)])
     assert check.exit_code == 0, check.output
     assert "复核通过：抽取结果已完全复现。 (Verified: the draw is reproduced exactly.)" in check.output

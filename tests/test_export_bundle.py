@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from scheduler.app.outputs import MARKER
 from scheduler.cli import app
 from scheduler.export.bundle import write_exports
 from scheduler.export.context import ExportContext
@@ -63,6 +64,7 @@ def test_a_failure_in_a_worker_leaves_the_previous_output(demo: Path, sample_dir
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     out.mkdir()
+    (out / MARKER).write_text('{"tool": "onevisit", "kind": "export"}', encoding="utf-8")  # an earlier export
     (out / "old.txt").write_text("previous export", encoding="utf-8")
 
     def full_disk(path: Path, data: bytes) -> None:
@@ -70,10 +72,10 @@ def test_a_failure_in_a_worker_leaves_the_previous_output(demo: Path, sample_dir
 
     monkeypatch.setattr("scheduler.export.bundle.write_bytes", full_disk)  # inherited by the forked workers
     result = runner.invoke(app, ["export", "--plan", str(demo / "schedule" / "plan.json"), "--data", str(sample_dir),
-                                 "--draw", str(demo / "draw"), "--out", str(out), "--workers", "2"])
+                                 "--draw", str(demo / "draw"), "--out", str(out), "--workers", "2", "--force"])
     assert result.exit_code == 1, result.output
     assert "写入失败，未生成任何文件" in result.output and "No space left on device" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

@@ -20,11 +20,13 @@ from builders import make_uscc
 from sched_cases import make_case, officer
 from scipy import stats
 
+from scheduler import planfile
+from scheduler.app.scheduling import schedule
 from scheduler.assign.eligibility import build_eligibility
-from scheduler.assign.plan import build_plan
 from scheduler.assign.solver import SolverSettings
 from scheduler.assign.visits import Visit
-from scheduler.draw import Reveal, build_rule, run_draw, write_draw
+from scheduler.draw import Reveal, build_rule, run_draw
+from scheduler.draw.published import PublishedDraw
 from scheduler.io import Report, load
 
 
@@ -54,10 +56,10 @@ def test_rule2_team_per_agency_total_and_leader(tmp_path: Path) -> None:
                                       ("城关镇", ["YJGL-001", "WSJK-001"])], officers)
     plan = case.solve().plan
     assert case.violations(plan) == []
-    t1 = team(plan, "V0001")
+    t1 = team(plan, case.vid(1))
     assert Counter(m["agency"] for m in t1) == {"SCJG": 1, "YJGL": 2}
     assert [m["agency"] for m in t1 if m["role"] == "带队"] == ["SCJG"]
-    t2 = team(plan, "V0002")
+    t2 = team(plan, case.vid(2))
     assert Counter(m["agency"] for m in t2) == {"WSJK": 2}  # topped up to two officers
     assert sum(m["role"] == "带队" for m in t2) == 1
     broken = copy.deepcopy(plan)
@@ -120,9 +122,9 @@ def test_rule5_conflicts_last_inspectors_and_home_township(tmp_path: Path) -> No
     plan = case.solve().plan
     assert case.violations(plan) == []
     members = {v["visit_id"]: {m["inspector_id"] for m in v["team"]} for v in plan["visits"]}
-    assert "SCJG0001" not in members["V0001"] and "SCJG0003" not in members["V0001"]
-    assert not members["V0002"] & {"SCJG0002", "SCJG0005", "SCJG0004"}
-    assert members["V0002"] == {"SCJG0001", "SCJG0003"}  # the only officers left: the rules bind
+    assert "SCJG0001" not in members[case.vid(1)] and "SCJG0003" not in members[case.vid(1)]
+    assert not members[case.vid(2)] & {"SCJG0002", "SCJG0005", "SCJG0004"}
+    assert members[case.vid(2)] == {"SCJG0001", "SCJG0003"}  # the only officers left: the rules bind
     broken = copy.deepcopy(plan)
     broken["visits"][1]["team"][0]["inspector_id"] = "SCJG0002"
     broken["visits"][1]["team"][0]["name"] = "人员SCJG0002"
@@ -150,7 +152,7 @@ def test_flow_bottleneck_names_agency_township_dates_and_shortfall(tmp_path: Pat
                 officer("YJGL0002", "应急管理", "清河镇", quals="危险化学品安全监管", cap="1", leave=leave)]
     case = make_case(tmp_path / "d", [("城关镇", ["SCJG-001", "YJGL-001"])] * 3, officers)
     result = case.solve()
-    assert [s.message({"YJGL": "应急管理"}) for s in result.shortages] == [
+    assert list(result.typed.statistics.shortages) == [
         "应急管理：城关镇 2026-11-04 至 2026-11-05 执法人员可用人日不足，需 6 人次，最多 4 人次，缺 2 人次（涉及 3 户）"
     ]
     assert result.plan["statistics"]["assigned"] == 2
@@ -212,7 +214,7 @@ def test_plan_teams_are_the_draw_when_capacity_does_not_bind(tmp_path: Path) -> 
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, PublishedDraw]:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
     import generate_county
 
@@ -223,16 +225,14 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     inputs = load([folder], Report())
     assert inputs is not None and inputs.round is not None
     result = run_draw(build_rule(inputs.round, inputs.dataset), inputs.dataset, "", [Reveal("seed", "audit")], compare=False)
-    draw = folder.parent / "draw"
-    write_draw(result, inputs.dataset, draw)
-    return inputs, draw
+    return inputs, PublishedDraw.from_result(result)
 
 
-def test_audit_mode_gives_the_same_bytes_twice_and_with_shuffled_rosters(county: tuple[Any, Path]) -> None:
+def test_audit_mode_gives_the_same_bytes_twice_and_with_shuffled_rosters(county: tuple[Any, PublishedDraw]) -> None:
     inputs, draw = county
     settings = SolverSettings(audit=True, deterministic_time=5.0)
-    first = build_plan(draw, inputs.dataset, inputs.round, inputs.calendar, settings).to_bytes()
-    second = build_plan(draw, inputs.dataset, inputs.round, inputs.calendar, settings).to_bytes()
+    first = planfile.to_bytes(schedule(inputs, draw, settings))
+    second = planfile.to_bytes(schedule(inputs, draw, settings))
     assert first == second
     rnd = random.Random(5)
     order = list(range(len(inputs.dataset.enterprises)))
@@ -241,6 +241,6 @@ def test_audit_mode_gives_the_same_bytes_twice_and_with_shuffled_rosters(county:
     rnd.shuffle(inspectors)
     shuffled = replace(inputs.dataset, enterprises=inputs.dataset.enterprises.iloc[order].reset_index(drop=True),
                        inspectors=tuple(inspectors))
-    third = build_plan(draw, shuffled, inputs.round, inputs.calendar, settings).to_bytes()
+    third = planfile.to_bytes(schedule(replace(inputs, dataset=shuffled), draw, settings))
     assert third == first
     assert b'"interleave_search": true' in first and b'"ortools"' in first

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -91,7 +91,10 @@ def build_eligibility(
     days: Sequence[dt.date],
     history: pd.DataFrame | None,
     avoid_home: bool,
+    stop: Callable[[], None] | None = None,
 ) -> Eligibility:
+    """*stop*, when given, is called every few visits and may raise to end
+    the work early (a solve being cancelled or finished)."""
     by_agency: dict[str, list[Inspector]] = {}
     for officer in sorted(officers, key=lambda o: o.id):
         by_agency.setdefault(officer.agency, []).append(officer)
@@ -99,7 +102,9 @@ def build_eligibility(
     usable = {o.id: usable_days(o, days) for o in officers}
     ranking: dict[tuple[str, str], list[str]] = {}
     excluded: dict[tuple[str, str], list[Exclusion]] = {}
-    for visit in visits:
+    for n, visit in enumerate(visits):
+        if stop is not None and n % 100 == 0:
+            stop()
         prior = last.get(visit.uscc, frozenset())
         for agency in visit.agencies:
             ok, out = [], []

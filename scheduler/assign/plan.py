@@ -1,27 +1,36 @@
-"""Building plan.json (docs/plan-format.md) from a schedule."""
+"""From a solver schedule to the typed :class:`~scheduler.plan.Plan`.
+
+Small pure functions: the team roles (one 带队), the reasons a visit is
+unassigned, the statistics, and — for a plan made from a previous one — the
+revision of each visit and the calendar events withdrawn from officers.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from importlib.metadata import version
-from pathlib import Path
-from typing import Any
 
 from scheduler import __version__
-from scheduler.assign.capacity import Shortage, bounds, check_capacity
-from scheduler.assign.eligibility import Eligibility, build_eligibility
-from scheduler.assign.solver import Member, Progress, Schedule, SolverSettings, schedule
-from scheduler.assign.visits import MIN_TEAM, Visit, draw_seed, read_visits
-from scheduler.domain import Dataset, Round
-from scheduler.draw.rule import canonical_json
-from scheduler.vocabulary import LEADER, MEMBER
-from scheduler.workdays import WorkCalendar
-
-FORMAT = "onevisit-plan-v1"
+from scheduler.assign.capacity import Shortage, bounds
+from scheduler.assign.eligibility import Eligibility
+from scheduler.assign.problem import Problem
+from scheduler.assign.solver import Member, Schedule, SolverSettings
+from scheduler.assign.visits import Visit
+from scheduler.plan import (
+    AgencyWorkload,
+    Audit,
+    Plan,
+    PlanRound,
+    ScheduledVisit,
+    Statistics,
+    Team,
+    TeamMember,
+    Unassigned,
+    Withdrawn,
+)
+from scheduler.planfile import sha256 as plan_sha256
+from scheduler.vocabulary import LEADER, MEMBER, MIN_TEAM_SIZE
 
 
 def roles(visit: Visit, team: Sequence[Member], lead: str) -> list[str]:
@@ -44,98 +53,114 @@ def unassigned_reasons(visit: Visit, shortages: Sequence[Shortage], elig: Eligib
     return ["在实施期限内找不到可行的日期和人员组合（其他户已占用可用人员）：" + "；".join(out)]
 
 
-@dataclass
-class PlanResult:
-    plan: dict[str, Any]
-    shortages: list[Shortage]
-
-    def to_bytes(self) -> bytes:
-        return canonical_json(self.plan)
-
-
-def build_plan(
-    draw: Path,
-    dataset: Dataset,
-    round_: Round,
-    calendar: WorkCalendar,
-    settings: SolverSettings,
-    progress: Progress = lambda _: None,
-) -> PlanResult:
-    visits = read_visits(draw, dataset, round_.lead_agency)
-    seed = draw_seed(draw)
-    days = calendar.workdays(round_.start, round_.end)
-    progress(f"读取抽取结果 (draw): {len(visits):,} 户，{len(days)} 个工作日，{len(dataset.inspectors)} 名执法人员")
-    elig = build_eligibility(visits, dataset.inspectors, seed, days, dataset.history, round_.avoid_home_township)
-    shortages = check_capacity(visits, elig, dataset.inspectors)
-    names = dataset.agencies.names()
-    for s in shortages:
-        progress("  人员不足 (capacity): " + s.message(names))
-    sched = schedule(visits, elig, dataset.inspectors, seed, settings, progress)
-    plan = plan_dict(visits, sched, elig, dataset, round_, shortages, settings, draw)
-    return PlanResult(plan, shortages)
+def statistics(problem: Problem, visits: Sequence[ScheduledVisit], missing: int, shortages: Sequence[Shortage]) -> Statistics:
+    names = problem.agency_names
+    uses = {(m.inspector_id, v.date) for v in visits for m in v.team}
+    loads: Counter[str] = Counter(m.inspector_id for v in visits for m in v.team)
+    slots = sum(len(v.team) for v in visits)
+    drawn_slots = sum(m.drawn for v in visits for m in v.team)
+    as_drawn = sum(all(m.drawn for m in v.team) for v in visits)
+    b = bounds(problem.visits, problem.inspectors, {v.visit_id: list(v.team.ids) for v in visits})
+    per_agency: dict[str, list[int]] = defaultdict(list)
+    involved = {a for v in problem.visits for a in v.agencies}
+    for o in problem.inspectors:
+        if o.agency in involved:
+            per_agency[o.agency].append(loads[o.id])
+    return Statistics(
+        visits=len(problem.visits),
+        assigned=len(visits),
+        unassigned=missing,
+        as_drawn_share=round(as_drawn / len(visits), 6) if visits else 0.0,
+        drawn_officer_share=round(drawn_slots / slots, 6) if slots else 0.0,
+        officer_day_township_uses=len(uses),
+        lower_bound_uses_given_teams=b.uses_given_teams,
+        gap_to_bound=round(len(uses) / b.uses_given_teams - 1, 6) if b.uses_given_teams else 0.0,
+        lower_bound_uses_any_teams=b.uses_any_team,
+        lower_bound_officer_days=b.officer_days,
+        workload={a: AgencyWorkload(len(v), min(v), max(v), round(sum(v) / len(v), 3)) for a, v in sorted(per_agency.items())},
+        shortages=tuple(s.message(names) for s in shortages),
+    )
 
 
-def plan_dict(visits: Sequence[Visit], sched: Schedule, elig: Eligibility, dataset: Dataset, round_: Round,
-              shortages: Sequence[Shortage], settings: SolverSettings, draw: Path) -> dict[str, Any]:
-    officers = {o.id: o for o in dataset.inspectors}
-    names = dataset.agencies.names()
-    planned, missing = [], []
-    uses: set[tuple[str, int]] = set()
-    loads: Counter[str] = Counter()
-    drawn_slots = as_drawn = 0
-    for visit in visits:
-        base = {"visit_id": visit.id, "uscc": visit.uscc, "name": visit.name, "township": visit.township,
-                "items": list(visit.items), "agencies": list(visit.agencies)}
+def revise(visits: Sequence[ScheduledVisit], unassigned: Sequence[Unassigned],
+           previous: Plan | None) -> tuple[list[ScheduledVisit], list[Withdrawn]]:
+    """Against *previous*: a visit whose date, team or items changed gets
+    the previous revision + 1 (else keeps it); an officer's event that is no
+    longer there (visit cancelled, officer off the team) is withdrawn with the
+    next revision.  Withdrawals of earlier versions are carried forward."""
+    if previous is None:
+        return list(visits), []
+    out = []
+    withdrawn: dict[tuple[str, str], Withdrawn] = {(w.visit_id, w.inspector_id): w for w in previous.withdrawn}
+    now = {v.visit_id: v for v in visits}
+    for v in visits:
+        before = previous.visit(v.visit_id)
+        if before is None:
+            revision = max((w.revision for (vid, _), w in withdrawn.items() if vid == v.visit_id), default=0)
+            out.append(_with_revision(v, revision))
+        elif (before.date, before.team.ids, before.items) != (v.date, v.team.ids, v.items):
+            out.append(_with_revision(v, before.revision + 1))
+        else:
+            out.append(_with_revision(v, before.revision))
+        for m in v.team:  # an officer back on the visit: the event is live again
+            withdrawn.pop((v.visit_id, m.inspector_id), None)
+    for before in previous.visits:
+        current = now.get(before.visit_id)
+        stay = set(current.team.ids) if current is not None else set()
+        for m in before.team:
+            if m.inspector_id not in stay:
+                withdrawn[(before.visit_id, m.inspector_id)] = Withdrawn(
+                    before.visit_id, before.uscc, before.name, before.township, before.date, m.inspector_id,
+                    before.revision + 1)
+    _ = unassigned
+    return out, [withdrawn[k] for k in sorted(withdrawn)]
+
+
+def _with_revision(v: ScheduledVisit, revision: int) -> ScheduledVisit:
+    return v if v.revision == revision else ScheduledVisit(
+        v.visit_id, v.uscc, v.name, v.township, v.items, v.agencies, v.date, v.team, revision)
+
+
+def make_plan(problem: Problem, sched: Schedule, shortages: Sequence[Shortage], settings: SolverSettings,
+              previous: Plan | None = None) -> Plan:
+    officers = {o.id: o for o in problem.inspectors}
+    names = problem.agency_names
+    elig = problem.eligibility
+    planned: list[ScheduledVisit] = []
+    missing: list[Unassigned] = []
+    for visit in problem.visits:
         a = sched.assignments.get(visit.id)
         if a is None:
-            missing.append(base | {"reasons": unassigned_reasons(visit, shortages, elig, names)})
+            given = sched.unassigned.get(visit.id) or []
+            reasons = given or unassigned_reasons(visit, shortages, elig, names)
+            missing.append(Unassigned(visit.id, visit.uscc, visit.name, visit.township, visit.items, visit.agencies,
+                                      tuple(reasons)))
             continue
-        team = [
-            {"inspector_id": m.inspector_id, "name": officers[m.inspector_id].name, "agency": m.agency,
-             "role": role, "drawn": m.drawn, "rank": m.rank}
-            for m, role in zip(a.team, roles(visit, a.team, round_.lead_agency), strict=True)
-        ]
-        planned.append(base | {"date": elig.days[a.day].isoformat(), "team": team})
-        drawn_slots += sum(m.drawn for m in a.team)
-        as_drawn += all(m.drawn for m in a.team)
-        for m in a.team:
-            uses.add((m.inspector_id, a.day))
-            loads[m.inspector_id] += 1
-    slots = sum(len(a.team) for a in sched.assignments.values())
-    b = bounds(visits, dataset.inspectors, {vid: [m.inspector_id for m in a.team] for vid, a in sched.assignments.items()})
-    per_agency: dict[str, list[int]] = defaultdict(list)
-    for o in dataset.inspectors:
-        if any(o.agency in v.agencies for v in visits):
-            per_agency[o.agency].append(loads[o.id])
-    manifest = (draw / "manifest.json").read_bytes()
-    return {
-        "format": FORMAT,
-        "round": {"name": round_.name, "code": round_.code,
-                  "window": {"start": round_.start.isoformat(), "end": round_.end.isoformat()},
-                  "lead_agency": round_.lead_agency, "avoid_home_township": round_.avoid_home_township,
-                  "min_team_size": MIN_TEAM},
-        "visits": planned,
-        "unassigned": missing,
-        "statistics": {
-            "visits": len(visits),
-            "assigned": len(planned),
-            "unassigned": len(missing),
-            "as_drawn_share": round(as_drawn / len(planned), 6) if planned else 0.0,
-            "drawn_officer_share": round(drawn_slots / slots, 6) if slots else 0.0,
-            "officer_day_township_uses": len(uses),
-            "lower_bound_uses_given_teams": b.uses_given_teams,
-            "gap_to_bound": round(len(uses) / b.uses_given_teams - 1, 6) if b.uses_given_teams else 0.0,
-            "lower_bound_uses_any_teams": b.uses_any_team,
-            "lower_bound_officer_days": b.officer_days,
-            "workload": {a: {"officers": len(v), "min": min(v), "max": max(v), "mean": round(sum(v) / len(v), 3)}
-                         for a, v in sorted(per_agency.items())},
-            "shortages": [s.message(names) for s in shortages],
-        },
-        "audit": {
-            "draw_manifest_sha256": hashlib.sha256(manifest).hexdigest(),
-            "seed": json.loads(manifest)["seed"],
-            "solver": {"mode": "audit" if settings.audit else "fast", "parameters": settings.parameters(),
-                       "candidate_days": settings.candidate_days} | sched.solver,
-            "versions": {"onevisit": __version__, "ortools": version("ortools")},
-        },
-    }
+        team = Team(tuple(
+            TeamMember(m.inspector_id, officers[m.inspector_id].name, m.agency, role, m.drawn, m.rank)
+            for m, role in zip(a.team, roles(visit, a.team, problem.round.lead_agency), strict=True)
+        ))
+        planned.append(ScheduledVisit(visit.id, visit.uscc, visit.name, visit.township, visit.items, visit.agencies,
+                                      elig.days[a.day], team))
+    planned.sort(key=lambda v: v.visit_id)
+    missing.sort(key=lambda u: u.visit_id)
+    revised, withdrawn = revise(planned, missing, previous)
+    r = problem.round
+    solver = {"mode": "audit" if settings.audit else "fast", "parameters": settings.parameters(),
+              "candidate_days": settings.candidate_days} | sched.solver
+    return Plan(
+        round=PlanRound(r.name, r.code, r.start, r.end, r.lead_agency, r.avoid_home_township, MIN_TEAM_SIZE),
+        visits=tuple(revised),
+        unassigned=tuple(missing),
+        statistics=statistics(problem, planned, len(missing), shortages),
+        audit=Audit(
+            draw_manifest_sha256=problem.draw_manifest_sha256,
+            seed=problem.seed.hex(),
+            solver=solver,
+            versions={"onevisit": __version__, "ortools": version("ortools")},
+            previous_plan_sha256=None if previous is None else plan_sha256(previous),
+        ),
+        version=1 if previous is None else previous.version + 1,
+        withdrawn=tuple(withdrawn),
+    )
+

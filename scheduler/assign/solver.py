@@ -30,18 +30,19 @@ which spreads visits uniformly over eligible officers).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from scheduler.assign.eligibility import Eligibility
+from scheduler.assign.events import Cancelled, OnEvent, Phase, SolveEvent, StopMode, StopSignal, ignore
 from scheduler.assign.visits import Visit
 from scheduler.domain import Inspector
 from scheduler.draw.seed import lp
 
-Progress = Callable[[str], None]
 UNPLACED_WEIGHT = 1000  # one visit not as drawn outweighs any number of extra uses it could save
 
 
@@ -171,10 +172,15 @@ def place_drawn(
     candidates: dict[str, list[int]],
     caps: dict[str, int],
     settings: SolverSettings,
-    progress: Progress,
     start: dict[str, int],
+    *,
+    fixed: frozenset[str] = frozenset(),
+    on_event: OnEvent = ignore,
+    stop: StopSignal | None = None,
 ) -> tuple[dict[str, int], dict[str, Any]]:
-    """CP-SAT: a day for each drawn team, or none.  Returns visit -> day."""
+    """CP-SAT: a day for each team, or none.  Returns visit -> day.  Visits
+    in *fixed* (pinned) keep their one candidate day.  A stop signal ends the
+    model building or the search; the answer is then the best known."""
     model = cp_model.CpModel()
     x: dict[tuple[str, int], cp_model.IntVar] = {}
     unplaced = []
@@ -191,10 +197,16 @@ def place_drawn(
                 by_officer_day.setdefault((m.inspector_id, d), []).append((visit.id, visit.township))
         u = model.new_bool_var(f"u_{visit.id}")
         model.add_exactly_one([*lits, u])
+        if visit.id in fixed:
+            model.add(u == 0)
         unplaced.append(u)
     uses: list[cp_model.IntVar] = []
     per_officer_town: dict[tuple[str, str], list[cp_model.IntVar]] = {}
-    for (officer, d), rows in sorted(by_officer_day.items()):
+    for n, ((officer, d), rows) in enumerate(sorted(by_officer_day.items())):
+        if n % 2000 == 0:
+            check_stop(stop)
+            if stop is not None and stop.requested:
+                return dict(start), {"status": "NOT_SOLVED", "result": "constructive start (stopped before CP-SAT)"}
         model.add(sum(x[(vid, d)] for vid, _ in rows) <= caps[officer])
         towns = sorted({t for _, t in rows})
         y = {t: model.new_bool_var(f"y_{officer}_{d}_{t}") for t in towns}
@@ -217,11 +229,14 @@ def place_drawn(
             model.add_bool_or([*ys, unplaced_of[vid]])
     hint_objective = _hint(model, start, teams, x, unplaced_of)
     model.minimize(UNPLACED_WEIGHT * sum(unplaced) + sum(uses))
-    progress(f"  CP-SAT 模型: {len(x):,} 个日期变量, {len(uses):,} 个人日乡镇变量, {len(unplaced):,} 户 (variables)")
+    on_event(SolveEvent(Phase.CP_SAT, f"  CP-SAT 模型: {len(x):,} 个日期变量, {len(uses):,} 个人日乡镇变量, "
+                        f"{len(unplaced):,} 户 (variables)", visits=len(unplaced), placed=len(start),
+                        best_objective=hint_objective))
     solver = cp_model.CpSolver()
     for name, value in settings.parameters().items():
         setattr(solver.parameters, name, value)
-    status = solver.solve(model)
+    status = _solve_stoppable(solver, model, len(unplaced), on_event, stop)
+    check_stop(stop)
     info = {
         "status": solver.status_name(status),
         "objective": solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
@@ -242,7 +257,8 @@ def place_drawn(
 
 
 def cluster_days(
-    visits: Sequence[Visit], teams: dict[str, list[Member]], elig: Eligibility, caps: dict[str, int]
+    visits: Sequence[Visit], teams: dict[str, list[Member]], elig: Eligibility, caps: dict[str, int],
+    *, fixed: Mapping[str, int] | None = None, stop: StopSignal | None = None,
 ) -> dict[str, int]:
     """A constructive placement that aims at the lower bound.
 
@@ -282,6 +298,7 @@ def cluster_days(
         components.setdefault(find(vid), []).append(vid)
     occ = Occupancy(caps)
     placed: dict[str, int] = {}
+    fixed = fixed or {}
 
     def commit(vid: str, d: int) -> None:
         placed[vid] = d
@@ -305,8 +322,15 @@ def cluster_days(
         for vid in group:
             commit(vid, d)
 
+    for vid, d in sorted(fixed.items()):  # pinned visits first, where they are
+        commit(vid, d)
     for root in sorted(components, key=lambda r: (-len(components[r]), r)):
-        members = components[root]
+        check_stop(stop)
+        if stop is not None and stop.requested:
+            break
+        members = [vid for vid in components[root] if vid not in fixed]
+        if not members:
+            continue
         days = free_days(members)
         if days:
             place(members, days)
@@ -372,6 +396,9 @@ def polish(
     caps: dict[str, int],
     placed: dict[str, int],
     passes: int = 6,
+    *,
+    fixed: frozenset[str] = frozenset(),
+    stop: StopSignal | None = None,
 ) -> dict[str, int]:
     """Local search on officer-day-township uses, every hard rule kept.
 
@@ -392,6 +419,8 @@ def polish(
 
     def try_move(vids: list[str], day: int) -> bool:
         """Move *vids* (one township) to *day* if that lowers the uses."""
+        if fixed.intersection(vids):
+            return False
         touched = {o for v in vids for o in officers[v]}
         before = occ.uses(touched)
         old = {v: placed[v] for v in vids}
@@ -419,14 +448,22 @@ def polish(
 
     for _ in range(passes):
         improved = False
-        for _group, vids in sorted(groups.items()):
+        for n, (_group, vids) in enumerate(sorted(groups.items())):
+            if n % 200 == 0:
+                check_stop(stop)
+                if stop is not None and stop.requested:
+                    return placed
             days = sorted({placed[v] for v in vids})
             if len(days) > 1:
                 for d in days + [d for d in usable[vids[0]] if d not in days]:
                     if try_move(list(vids), d):
                         improved = True
                         break
-        for vid in sorted(placed):
+        for n, vid in enumerate(sorted(placed)):
+            if n % 200 == 0:
+                check_stop(stop)
+                if stop is not None and stop.requested:
+                    return placed
             current = placed[vid]
             for d in usable[vid]:
                 if d != current and try_move([vid], d):
@@ -462,30 +499,111 @@ def repair(visit: Visit, elig: Eligibility, occ: Occupancy) -> tuple[int, list[M
     return None if best is None else (best[1], best[2])
 
 
-def schedule(
+def check_stop(stop: StopSignal | None) -> None:
+    """Raise :class:`Cancelled` when the signal says cancel."""
+    if stop is not None and stop.mode is StopMode.CANCEL:
+        raise Cancelled
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports each improving CP-SAT solution as an event."""
+
+    def __init__(self, visits: int, on_event: OnEvent) -> None:
+        super().__init__()
+        self.visits, self.on_event = visits, on_event
+
+    def on_solution_callback(self) -> None:
+        self.on_event(SolveEvent(Phase.CP_SAT, f"  CP-SAT 找到更好的方案：目标值 {self.objective_value:,.0f}，"
+                                 f"下界 {self.best_objective_bound:,.0f}", visits=self.visits,
+                                 best_objective=self.objective_value, bound=self.best_objective_bound))
+
+
+def _solve_stoppable(solver: cp_model.CpSolver, model: cp_model.CpModel, visits: int, on_event: OnEvent,
+                     stop: StopSignal | None) -> Any:
+    """``solver.solve``, with a watcher thread that stops the search as soon
+    as the stop signal is set (CP-SAT answers within a fraction of a second)."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if stop is not None and stop.wait(0.05):
+                solver.stop_search()
+                return
+            if stop is None:
+                return
+
+    watcher = threading.Thread(target=watch, name="cp-sat-stop", daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(model, _Progress(visits, on_event))
+    finally:
+        done.set()
+        watcher.join()
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """A pinned visit: its day (index into the window's working days) and team."""
+
+    day: int
+    team: tuple[Member, ...]
+
+
+def solve(
     visits: Sequence[Visit],
     elig: Eligibility,
     officers: Sequence[Inspector],
     seed: bytes,
     settings: SolverSettings,
-    progress: Progress = lambda _: None,
+    *,
+    fixed: Mapping[str, Fixed] | None = None,
+    hints: Mapping[str, int] | None = None,
+    on_event: OnEvent = ignore,
+    stop: StopSignal | None = None,
 ) -> Schedule:
+    """The stages in order: drawn teams, constructive start (pinned visits
+    first, then *hints*, e.g. the previous plan's days), local search,
+    CP-SAT, repair.  A stop signal set to *finish* skips to the end with the
+    best placement so far; visits not placed then are reported unassigned.
+    Raises :class:`~scheduler.assign.events.Cancelled` on *cancel*."""
+    fixed = fixed or {}
     caps = {o.id: o.max_visits_per_day for o in officers}
     visits = sorted(visits, key=lambda v: v.id)
     teams: dict[str, list[Member]] = {}
     candidates: dict[str, list[int]] = {}
     for visit in visits:
+        if visit.id in fixed:
+            teams[visit.id], candidates[visit.id] = list(fixed[visit.id].team), [fixed[visit.id].day]
+            continue
         team = drawn_team(visit, elig)
         if team is not None:
             days = candidate_days(visit, team, elig, seed, settings.candidate_days)
             if days:
                 teams[visit.id], candidates[visit.id] = team, days
-    progress(f"第二个随机：抽取执法人员 (officer draw): {len(teams):,}/{len(visits):,} 户的抽中人员有共同可用日")
-    start = polish(visits, teams, elig, caps, cluster_days(visits, teams, elig, caps))
+    n = len(visits)
+    on_event(SolveEvent(Phase.CONSTRUCT, f"第二个随机：抽取执法人员 (officer draw): {len(teams):,}/{n:,} 户的抽中人员有共同可用日",
+                        visits=n))
+    start_fixed = {vid: f.day for vid, f in fixed.items()}
+    for vid, d in sorted((hints or {}).items()):  # warm start: keep a hinted day while the team can go then
+        if vid in teams and vid not in start_fixed and all(d in elig.officer_days[m.inspector_id] for m in teams[vid]):
+            start_fixed[vid] = d
+            candidates[vid] = sorted({*candidates[vid], d})
+    start = cluster_days(visits, teams, elig, caps, fixed=start_fixed, stop=stop)
+    start = polish(visits, teams, elig, caps, start, fixed=frozenset(fixed), stop=stop)
     add_merge_days(visits, teams, elig, start, candidates)
-    progress(f"  构造初始方案并局部改进 (constructive start + local search): {len(start):,} 户")
-    chosen, info = place_drawn(visits, teams, candidates, caps, settings, progress, start)
-    progress(f"  CP-SAT {info['status']}: 按抽取结果安排 {len(chosen):,} 户")
+    on_event(SolveEvent(Phase.LOCAL_SEARCH, f"  构造初始方案并局部改进 (constructive start + local search): {len(start):,} 户",
+                        visits=n, placed=len(start)))
+    if stop is not None and stop.requested:
+        chosen, info = dict(start), {"status": "NOT_SOLVED", "result": "constructive start (stopped early)"}
+    else:
+        chosen, info = place_drawn(visits, teams, candidates, caps, settings, start, fixed=frozenset(fixed),
+                                   on_event=on_event, stop=stop)
+    on_event(SolveEvent(Phase.CP_SAT, f"  CP-SAT {info['status']}: 按抽取结果安排 {len(chosen):,} 户", visits=n,
+                        placed=len(chosen), best_objective=_number(info.get("objective")), bound=_number(info.get("best_bound"))))
     result = Schedule(solver=info)
     occ = Occupancy(caps)
     township = {v.id: v.township for v in visits}
@@ -493,16 +611,21 @@ def schedule(
         result.assignments[vid] = Assignment(vid, d, teams[vid])
         occ.add([m.inspector_id for m in teams[vid]], d, township[vid])
     repaired = 0
-    for visit in visits:
+    for k, visit in enumerate(visits):
         if visit.id in result.assignments:
             continue
-        found = repair(visit, elig, occ)
+        if k % 50 == 0:
+            check_stop(stop)
+        found = None if stop is not None and stop.requested else repair(visit, elig, occ)
         if found is None:
-            result.unassigned[visit.id] = []
+            result.unassigned[visit.id] = ["求解被提前结束，本户尚未安排"] if stop is not None and stop.requested else []
             continue
         d, team = found
         result.assignments[visit.id] = Assignment(visit.id, d, team)
         occ.add([m.inspector_id for m in team], d, visit.township)
         repaired += 1
-    progress(f"  调整 (repair): {repaired:,} 户替换或改期，{len(result.unassigned):,} 户无法安排")
+    if stop is not None and stop.requested:
+        result.solver["stopped"] = "finish"
+    on_event(SolveEvent(Phase.REPAIR, f"  调整 (repair): {repaired:,} 户替换或改期，{len(result.unassigned):,} 户无法安排",
+                        visits=n, placed=len(result.assignments), unassigned=len(result.unassigned)))
     return result

@@ -7,11 +7,11 @@ team has at least ``MIN_TEAM`` officers in total (行政处罚法 第四十二�
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from scheduler.domain import Dataset
+from scheduler.domain import Dataset, Round
+from scheduler.plan import visit_id
 from scheduler.vocabulary import MIN_TEAM_SIZE as MIN_TEAM
 
 
@@ -52,27 +52,18 @@ def team_needs(items: list[str], dataset: Dataset, lead: str) -> tuple[dict[str,
     return dict(sorted(need.items())), {a: frozenset(quals.get(a, ())) for a in sorted(need)}
 
 
-def read_visits(draw: Path, dataset: Dataset, lead: str) -> list[Visit]:
-    """Visits of a draw folder (its selection.csv), in USCC order."""
-    per_enterprise: dict[str, list[str]] = {}
-    for line in (draw / "selection.csv").read_text(encoding="utf-8").splitlines()[1:]:
-        item, _, uscc, _ = line.split(",")
-        per_enterprise.setdefault(uscc, []).append(item)
+def make_visits(selection: Mapping[str, Sequence[str]], dataset: Dataset, round_: Round) -> list[Visit]:
+    """One visit per drawn enterprise (*selection*: USCC -> drawn item
+    codes), in USCC order, with a stable id derived from the round and the
+    enterprise (:func:`scheduler.plan.visit_id`)."""
     ent = dataset.enterprises.set_index("uscc")
     visits = []
-    width = max(4, len(str(len(per_enterprise))))
-    for n, uscc in enumerate(sorted(per_enterprise), start=1):
-        items = sorted(set(per_enterprise[uscc]))
-        need, quals = team_needs(items, dataset, lead)
+    for uscc in sorted(selection):
+        items = sorted(set(selection[uscc]))
+        need, quals = team_needs(items, dataset, round_.lead_agency)
         row = ent.loc[uscc]
         visits.append(Visit(
-            id=f"V{n:0{width}d}", uscc=uscc, name=str(row["name"]), township=str(row["township"]),
+            id=visit_id(round_.name, round_.code, uscc), uscc=uscc, name=str(row["name"]), township=str(row["township"]),
             items=tuple(items), agencies=tuple(need), need=need, quals=quals,
         ))
     return visits
-
-
-def draw_seed(draw: Path) -> bytes:
-    """The draw's seed S (the second random reuses it)."""
-    manifest = json.loads((draw / "manifest.json").read_text(encoding="utf-8"))
-    return bytes.fromhex(manifest["seed"])

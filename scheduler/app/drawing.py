@@ -1,0 +1,61 @@
+"""Use cases: the draw (first random), its publication and its verification."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from scheduler.app.errors import DrawRefused, UnreadableFile
+from scheduler.app.outputs import output_folder
+from scheduler.draw import DrawResult, Reveal, RuleError, build_rule, run_draw, verify, write_draw
+from scheduler.draw.published import DrawFolderError, PublishedDraw
+from scheduler.draw.run import PLAIN_SEED_PARTY
+from scheduler.draw.verify import Verification
+from scheduler.io import Inputs
+
+
+def parse_reveals(values: Sequence[str]) -> list[Reveal]:
+    """``party=secret`` strings as reveals."""
+    out = []
+    for value in values:
+        party, sep, secret = value.partition("=")
+        if not sep or not party.strip():
+            raise DrawRefused(f"--reveal 应写成「承诺方=秘密值」(party=secret)，实际为「{value[:60]}」")
+        out.append(Reveal(party.strip(), secret))
+    return out
+
+
+def draw(inputs: Inputs, *, mode: str = "coordinated", beacon: str = "", reveals: Sequence[Reveal] = (),
+         seed: str | None = None) -> DrawResult:
+    """Draw the round of *inputs*.  A plain *seed* is for rounds without
+    commitments.  Raises :class:`DrawRefused` with the reasons."""
+    if inputs.round is None:
+        raise DrawRefused("缺少抽查轮次配置：请用 --round 指定 round.toml (no round file)")
+    if seed is not None and (reveals or beacon):
+        raise DrawRefused("--seed 不能与 --beacon/--reveal 同时使用 (use either a plain seed or beacon + reveals)")
+    given = [Reveal(PLAIN_SEED_PARTY, seed)] if seed is not None else list(reveals)
+    try:
+        rule = build_rule(inputs.round, inputs.dataset, mode)
+        return run_draw(rule, inputs.dataset, beacon, given)
+    except RuleError as exc:
+        raise DrawRefused("无法抽取 (the draw cannot run):", str(exc).splitlines()) from None
+
+
+def publish_draw(result: DrawResult, inputs: Inputs, out: Path, *, force: bool = False) -> Path:
+    """Write the draw folder atomically (refusing to replace what is not ours)."""
+    with output_folder(out, "draw", force) as stage:
+        write_draw(result, inputs.dataset, stage)
+    return out
+
+
+def load_draw(folder: Path) -> PublishedDraw:
+    try:
+        return PublishedDraw.load(folder)
+    except DrawFolderError as exc:
+        raise UnreadableFile(str(exc)) from None
+
+
+def verify_draw(folder: Path, inputs: Inputs | None = None) -> Verification:
+    if not folder.is_dir():
+        raise UnreadableFile(f"找不到抽取结果文件夹 {folder}")
+    return verify(folder, inputs.dataset if inputs is not None else None)
