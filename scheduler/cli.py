@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
 
 from scheduler import __version__
 from scheduler.app import demo as demo_uc
@@ -27,6 +28,7 @@ from scheduler.app.errors import UseCaseError
 from scheduler.app.exporting import export as export_uc
 from scheduler.app.inputs import Validation, load_inputs
 from scheduler.app.inputs import validate as validate_uc
+from scheduler.app.outputs import check_target
 from scheduler.app.results import RecordedResults, record_results
 from scheduler.app.scheduling import check, load_plan, read_plan_document, save_plan
 from scheduler.app.scheduling import schedule as schedule_uc
@@ -45,6 +47,13 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+# Typer prints an argument's Python type beside it in --help ("PATH <list[Path]>")
+# and braces around required ones ("{paths}"); people reading the help need the
+# metavar (required: as is; optional: in brackets) and the Chinese text only.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+typer.core.TyperArgument._usage_display_name = lambda self: (  # type: ignore[method-assign]
+    (self.display_name_raw if self.required else f"[{self.display_name_raw}]") + ("..." if self.nargs != 1 else ""))
 
 _STATE = {"debug": False}
 INTERNAL_ERROR = 70
@@ -229,7 +238,7 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="替换同一命令上�
 
 @command(short="检查名录库并汇总，不写任何文件 (check the rosters)")
 def validate(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="数据文件夹或名录文件 (folder or roster files)")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="数据文件夹或名录文件 (folder or roster files)")],
     round_file: RoundOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出汇总 (print the summary as JSON)")] = False,
 ) -> None:
@@ -266,6 +275,7 @@ def draw(
     force: ForceOpt = False,
 ) -> None:
     """随机抽取检查对象并公布可复核的结果 (draw inspection targets, publish a verifiable draw folder)."""
+    check_target(out, "draw", force)  # before any work: say at once when --out is not ours to write
     inputs = load_inputs([data], round_file)
     result = draw_uc(inputs, mode=mode, beacon=beacon, reveals=parse_reveals(reveal or []), seed=seed)
     print_draw(result)
@@ -304,6 +314,7 @@ def schedule_cmd(
     force: ForceOpt = False,
 ) -> None:
     """第二个随机：抽取执法人员并安排联合检查 (draw officers and schedule one combined visit per enterprise)."""
+    check_target(out, "schedule", force)
     inputs = load_inputs([data], round_file, need_round=True)
     published = load_draw(draw_folder)
     plan = schedule_uc(inputs, published, SolverSettings(audit=audit, time_limit=time_limit), on_event=print_event)
@@ -347,6 +358,7 @@ def export_cmd(
     force: ForceOpt = False,
 ) -> None:
     """导出总表、乡镇街道工作簿、执法人员日程、结果录入表和公示 (write every workbook, calendar and notice)."""
+    check_target(out, "export", force)
     inputs = load_inputs([data])
     plan = load_plan(plan_file)
     published = load_draw(draw_folder) if draw_folder is not None else None
@@ -369,6 +381,7 @@ def demo(
     """在内置示例县数据上运行完整流程 (run the whole pipeline on the bundled sample county)."""
     from scheduler.sample import sample_dir
 
+    check_target(out, "demo", force)
     data = sample_dir()
     _echo(f"OneVisit {__version__} 演示 (demo)：示例县数据 {data}")
     progress = progress_printer()

@@ -118,3 +118,150 @@ def test_every_command_has_help() -> None:
     for command in ("validate", "demo", "draw", "verify", "schedule", "check-plan", "serve"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+# --- issue 9: no lost files, no tracebacks ------------------------------------
+
+
+def _no_traceback(output: str) -> None:
+    assert "Traceback" not in output and 'File "' not in output, output
+
+
+@pytest.mark.parametrize("command", ["demo", "draw", "schedule", "export"])
+def test_out_never_replaces_a_users_folder(command: str, demo: Path, sample_dir: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "我的报告.docx").write_bytes(b"user data")
+    (user / "notes.txt").write_text("keep", encoding="utf-8")
+    args = {
+        "demo": ["demo"],
+        "draw": ["draw", "--data", str(sample_dir), "--seed", "1"],
+        "schedule": ["schedule", "--draw", str(demo / "draw"), "--data", str(sample_dir)],
+        "export": ["export", "--plan", str(demo / "schedule" / "plan.json"), "--data", str(sample_dir)],
+    }[command]
+    monkeypatch.chdir(tmp_path)
+    for out in (user, Path("."), tmp_path / "report.txt"):
+        if out.name == "report.txt":
+            out.write_text("a file, not a folder", encoding="utf-8")
+        for force in ([], ["--force"]):
+            result = runner.invoke(app, [*args, "--out", str(out), *force])
+            assert result.exit_code == 1, result.output
+            _no_traceback(result.output)
+            assert "不会被覆盖" in result.output or "当前文件夹" in result.output, result.output
+    assert sorted(p.name for p in user.iterdir()) == ["notes.txt", "我的报告.docx"]
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == "a file, not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt", "user"]
+
+
+def test_an_earlier_draw_is_replaced_only_with_force(sample_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "draw"
+    args = ["draw", "--data", str(sample_dir), "--round", str(tmp_path / "round.toml"), "--seed", "1", "--out", str(out)]
+    (tmp_path / "round.toml").write_text(
+        (sample_dir / "round.toml").read_text(encoding="utf-8").split("[[seed.commitments]]")[0], encoding="utf-8")
+    assert runner.invoke(app, args).exit_code == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1 and "--force" in again.output
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+
+
+def _plan_doc(demo: Path) -> dict[str, object]:
+    doc: dict[str, object] = json.loads((demo / "schedule" / "plan.json").read_text(encoding="utf-8"))
+    return doc
+
+
+@pytest.mark.parametrize("content", ["{}", "[]", "not json", '{"format": "onevisit-plan-v2"}', "\xff\xfe"])
+def test_export_of_a_garbage_plan_is_a_chinese_message(content: str, sample_dir: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(content.encode("latin-1") if content.startswith("\xff") else content.encode("utf-8"))
+    result = runner.invoke(app, ["export", "--plan", str(plan), "--data", str(sample_dir), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1, result.output
+    _no_traceback(result.output)
+    assert "plan.json" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_plan_naming_an_unknown_inspector_is_refused_with_what_changed(demo: Path, sample_dir: Path, tmp_path: Path) -> None:
+    doc = _plan_doc(demo)
+    visits = doc["visits"]
+    assert isinstance(visits, list)
+    visits[0]["team"][0]["inspector_id"] = "NOBODY01"
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["export", "--plan", str(plan), "--data", str(sample_dir), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1, result.output
+    _no_traceback(result.output)
+    assert "执法检查人员名录库中已没有安排中的人员 NOBODY01" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_draw_made_before_the_rosters_changed_is_refused(demo: Path, sample_dir: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(sample_dir, data)
+    selected = (demo / "draw" / "selection.csv").read_text(encoding="utf-8").splitlines()[1].split(",")
+    item, uscc = selected[0], selected[2]
+    # An item gone from the item list and a drawn enterprise gone from the roster.
+    import openpyxl
+
+    wb = openpyxl.load_workbook(data / "items.xlsx")
+    ws = wb.active
+    assert ws is not None
+    for row in range(ws.max_row, 0, -1):
+        if ws.cell(row, 1).value == item:
+            ws.delete_rows(row)
+    wb.save(data / "items.xlsx")
+    lines = (data / "enterprises.csv").read_text(encoding="utf-8-sig").splitlines()
+    (data / "enterprises.csv").write_text("\n".join(x for x in lines if not x.startswith(uscc)) + "\n", encoding="utf-8-sig")
+    result = runner.invoke(app, ["schedule", "--draw", str(demo / "draw"), "--data", str(data), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 1, result.output
+    _no_traceback(result.output)
+    assert "抽取结果与现在的名录库或轮次配置不一致" in result.output
+    assert f"抽查事项清单中已没有抽取时的事项 {item}" in result.output
+    assert f"检查对象名录库中已没有抽中的企业 {uscc}" in result.output
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_draw_folder_that_is_not_one_is_a_chinese_message(sample_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["schedule", "--draw", str(tmp_path), "--data", str(sample_dir), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 1 and "不是抽取结果文件夹" in result.output
+    _no_traceback(result.output)
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1"])
+def test_serve_with_an_impossible_port_is_a_chinese_message(port: str) -> None:
+    result = runner.invoke(app, ["serve", "--port", port])
+    assert result.exit_code == 1, result.output
+    _no_traceback(result.output)
+    assert f"端口 {port} 无效" in result.output
+
+
+def test_an_unexpected_error_is_a_chinese_message_and_debug_shows_the_traceback(
+        sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise KeyError("visits")
+
+    monkeypatch.setattr("scheduler.cli.validate_uc", broken)
+    result = runner.invoke(app, ["validate", str(sample_dir)])
+    assert result.exit_code == 70
+    _no_traceback(result.output)
+    assert "内部错误" in result.output and "--debug" in result.output
+    debug = runner.invoke(app, ["--debug", "validate", str(sample_dir)])
+    assert isinstance(debug.exception, KeyError)
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == "onevisit 0.1.0"
+
+
+def test_help_shows_no_python_type_names_and_whole_summaries() -> None:
+    top = runner.invoke(app, ["--help"]).output
+    assert "..." not in top.split("Commands:")[1], top  # summaries are not cut off
+    for command in ("validate", "demo", "draw", "verify", "schedule", "check-plan", "export", "serve"):
+        text = runner.invoke(app, [command, "--help"]).output
+        for leak in ("<list", "<path>", "<str>", "<int>", "<float>", "{paths}", "[Path]", "<bool>"):
+            assert leak not in text, (command, leak, text)
+
+
+def test_validation_txt_says_no_problems(demo: Path) -> None:
+    assert (demo / "validation.txt").read_text(encoding="utf-8").startswith("未发现问题")

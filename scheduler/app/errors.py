@@ -60,5 +60,6 @@ class ResultsRejected(UseCaseError):
 class SolveCancelled(UseCaseError):
     exit_code = 130
 
-    def __init__(self) -> None:
-        super().__init__("求解已取消，未保留任何安排 (solve cancelled: nothing kept).")
+    def __init__(self, before_any_plan: bool = False) -> None:
+        super().__init__("求解在得到任何方案之前已结束，未保留任何安排 (stopped before any plan existed: nothing kept)."
+                         if before_any_plan else "求解已取消，未保留任何安排 (solve cancelled: nothing kept).")

@@ -11,11 +11,11 @@ from pathlib import Path
 from scheduler import planfile
 from scheduler.app.errors import SolveCancelled, StaleInputs, UnreadableFile, UseCaseError
 from scheduler.app.outputs import output_folder
-from scheduler.assign.events import Cancelled, OnEvent, StopSignal, ignore
+from scheduler.assign.events import Cancelled, OnEvent, StopMode, StopSignal, ignore
 from scheduler.assign.problem import build_problem
 from scheduler.assign.schedule import PinError
 from scheduler.assign.schedule import schedule as solve_schedule
-from scheduler.assign.solver import SolverSettings, check_stop
+from scheduler.assign.solver import SolverSettings
 from scheduler.assign.validate import Violation, check_plan
 from scheduler.atomic import write_bytes
 from scheduler.draw.published import PublishedDraw
@@ -80,7 +80,10 @@ def schedule(
         raise StaleInputs("上一版安排结果不是按这次抽取结果生成的 (the previous plan is of another draw)")
 
     def check() -> None:
-        check_stop(stop)
+        # Before the officer draw is complete there is no plan to keep:
+        # finishing then is cancelling.
+        if stop is not None and stop.requested:
+            raise Cancelled
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CalendarCoverageWarning)
@@ -90,7 +93,7 @@ def schedule(
         except PinError as exc:
             raise UseCaseError("无法固定这些检查安排 (pinned visits cannot be kept):", str(exc).splitlines()) from None
         except Cancelled:
-            raise SolveCancelled from None
+            raise SolveCancelled(before_any_plan=stop is not None and stop.mode is StopMode.FINISH) from None
     if plan is None:
         raise SolveCancelled
     return plan

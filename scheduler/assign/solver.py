@@ -339,7 +339,7 @@ def cluster_days(
         # officer by officer, most remaining visits first, keep each
         # officer's visits here together on as few days as possible.
         remaining = list(members)
-        while remaining:
+        while remaining and not (stop is not None and stop.requested):
             counts: dict[str, int] = {}
             for vid in remaining:
                 for m in teams[vid]:
@@ -349,6 +349,7 @@ def cluster_days(
             group: list[str] = []
             group_days: set[int] = set()
             for vid in mine:
+                check_stop(stop)
                 trial = free_days([*group, vid])
                 if trial:
                     group, group_days = [*group, vid], trial
