@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, File, HTTPException, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from scheduler import __version__
 from scheduler.io import Report, load
@@ -73,7 +74,7 @@ def create_app() -> FastAPI:
             if total > MAX_UPLOAD_BYTES:
                 raise HTTPException(413, detail="上传文件总大小超过 200 MiB")
             contents[name] = data
-        return validate_files(contents)
+        return await run_in_threadpool(validate_files, contents)  # CPU-bound: off the event loop
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> str:
