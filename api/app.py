@@ -18,6 +18,7 @@ from fastapi import FastAPI, File, UploadFile
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.docs import add_docs
 from api.problems import UploadRejected, install_error_handlers
 from api.uploads import MAX_UPLOAD_BYTES, check_uploads, size_problem
 from api.validation import validate_files
@@ -43,8 +44,10 @@ async def read_uploads(files: list[UploadFile]) -> list[tuple[str | None, bytes]
 
 def create_app() -> FastAPI:
     app = FastAPI(title="OneVisit", version=__version__,
-                  description="双随机、一公开 跨部门联合抽查计划 (joint inspection planning)")
+                  description="双随机、一公开 跨部门联合抽查计划 (joint inspection planning)",
+                  docs_url=None, redoc_url=None)
     install_error_handlers(app)
+    add_docs(app)
 
     @app.get("/api/health")
     def health() -> dict[str, str]:
