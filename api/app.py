@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.docs import add_docs
-from api.problems import UploadRejected, install_error_handlers
+from api.problems import ERROR_RESPONSES, UploadRejected, install_error_handlers
 from api.uploads import MAX_UPLOAD_BYTES, check_uploads, size_problem
 from api.validation import validate_files
 from scheduler import __version__
@@ -49,11 +49,11 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     add_docs(app)
 
-    @app.get("/api/health")
+    @app.get("/api/health", summary="服务状态 (health)")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.post("/api/validate")
+    @app.post("/api/validate", summary="检查名录库 (validate rosters)", responses=ERROR_RESPONSES)
     async def validate(
         files: Annotated[list[UploadFile] | None, File(description="名录库文件")] = None,
     ) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def create_app() -> FastAPI:
             raise UploadRejected(problems)
         return await run_in_threadpool(validate_files, contents)
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, summary="名录库检查页面 (validation page)")
     def index() -> str:
         return _PAGE
 

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scheduler.io import Problem
@@ -35,6 +36,33 @@ _STATUS_TEXT = {
     404: "找不到该地址",
     405: "不支持该请求方法",
     413: "上传内容过大",
+}
+
+
+class ProblemModel(BaseModel):
+    """One problem, as documented in /docs."""
+
+    severity: str
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    text: str
+
+
+class ErrorModel(BaseModel):
+    """The body of every error answer, as documented in /docs."""
+
+    ok: bool
+    detail: str
+    problems: list[ProblemModel]
+    summary: None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorModel, "description": "上传文件总大小超过上限 (upload too large)"},
+    422: {"model": ErrorModel, "description": "上传的文件无法检查：文件名、类型或内容 (unusable upload)"},
+    500: {"model": ErrorModel, "description": "服务内部错误 (unexpected error; details in the server log)"},
 }
 
 

@@ -42,3 +42,6 @@ def test_openapi_lists_the_service() -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/health", "/api/validate"} <= set(paths)
     assert "/docs" not in paths and "/" in paths
+    answers = paths["/api/validate"]["post"]["responses"]
+    assert {code: answers[code]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+            for code in ("413", "422", "500")} == dict.fromkeys(("413", "422", "500"), "ErrorModel")
