@@ -37,7 +37,7 @@ async def read_uploads(files: list[UploadFile]) -> list[tuple[str | None, bytes]
         data = await upload.read()
         total += len(data)
         if total > MAX_UPLOAD_BYTES:
-            raise UploadRejected([size_problem(total)], status_code=413)
+            raise UploadRejected([size_problem(MAX_UPLOAD_BYTES)], status_code=413)
         out.append((upload.filename, data))
     return out
 
