@@ -3,79 +3,66 @@
 Today it validates uploaded rosters exactly as ``onevisit validate`` does and
 serves a Chinese page for it; the draw, the plan and the exports join it as
 their issues land.  Run it with ``onevisit serve``.
+
+Handlers stay responsive: uploads are read on the event loop, validation
+(CPU-bound) runs in a worker thread.  Unusable uploads are answered 422 and
+every error as Chinese JSON (:mod:`api.problems`).
 """
 
 from __future__ import annotations
 
-import tempfile
-import warnings
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, HTTPException, UploadFile
+from fastapi import FastAPI, File, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
+from api.docs import add_docs
+from api.problems import ERROR_RESPONSES, UploadRejected, install_error_handlers
+from api.uploads import MAX_UPLOAD_BYTES, check_uploads, size_problem
+from api.validation import validate_files
 from scheduler import __version__
-from scheduler.io import Report, load
-from scheduler.summary import summarise
-from scheduler.workdays import CalendarCoverageWarning
 
-MAX_UPLOAD_BYTES = 200 * 2**20
+__all__ = ["MAX_UPLOAD_BYTES", "app", "create_app", "validate_files"]
+
 _PAGE = (Path(__file__).parent / "pages" / "validate.html").read_text(encoding="utf-8")
 
 
-def _safe_name(filename: str | None) -> str:
-    name = PurePath(filename or "").name.replace("\\", "_")
-    if not name or name.startswith("."):
-        raise HTTPException(400, detail=f"无效的文件名「{filename}」")
-    return name
-
-
-def validate_files(files: dict[str, bytes]) -> dict[str, Any]:
-    """Validate uploaded files (name -> content); the CLI's JSON shape."""
-    with tempfile.TemporaryDirectory(prefix="onevisit-upload-") as tmp:
-        folder = Path(tmp)
-        for name, content in files.items():
-            (folder / name).write_bytes(content)
-        report = Report()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CalendarCoverageWarning)
-            inputs = load([folder], report)
-        return {
-            "ok": report.ok,
-            "problems": [
-                {"severity": p.severity.value, "file": p.file, "row": p.row, "column": p.column,
-                 "message": p.message, "text": str(p)}
-                for p in report.sorted()
-            ],
-            "summary": summarise(inputs) if inputs is not None else None,
-        }
+async def read_uploads(files: list[UploadFile]) -> list[tuple[str | None, bytes]]:
+    """Each upload's name and bytes; over :data:`MAX_UPLOAD_BYTES` in all is refused (413)."""
+    out: list[tuple[str | None, bytes]] = []
+    total = 0
+    for upload in files:
+        data = await upload.read()
+        total += len(data)
+        if total > MAX_UPLOAD_BYTES:
+            raise UploadRejected([size_problem(MAX_UPLOAD_BYTES)], status_code=413)
+        out.append((upload.filename, data))
+    return out
 
 
 def create_app() -> FastAPI:
     app = FastAPI(title="OneVisit", version=__version__,
-                  description="双随机、一公开 跨部门联合抽查计划 (joint inspection planning)")
+                  description="双随机、一公开 跨部门联合抽查计划 (joint inspection planning)",
+                  docs_url=None, redoc_url=None)
+    install_error_handlers(app)
+    add_docs(app)
 
-    @app.get("/api/health")
+    @app.get("/api/health", summary="服务状态 (health)")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.post("/api/validate")
-    async def validate(files: Annotated[list[UploadFile], File(description="名录库文件")]) -> dict[str, Any]:
-        contents: dict[str, bytes] = {}
-        total = 0
-        for upload in files:
-            name = _safe_name(upload.filename)
-            if name in contents:
-                raise HTTPException(400, detail=f"文件名重复「{name}」")
-            data = await upload.read()
-            total += len(data)
-            if total > MAX_UPLOAD_BYTES:
-                raise HTTPException(413, detail="上传文件总大小超过 200 MiB")
-            contents[name] = data
-        return validate_files(contents)
+    @app.post("/api/validate", summary="检查名录库 (validate rosters)", responses=ERROR_RESPONSES)
+    async def validate(
+        files: Annotated[list[UploadFile] | None, File(description="名录库文件")] = None,
+    ) -> dict[str, Any]:
+        contents, problems = check_uploads(await read_uploads(files or []))
+        if problems:
+            raise UploadRejected(problems)
+        return await run_in_threadpool(validate_files, contents)
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, summary="名录库检查页面 (validation page)")
     def index() -> str:
         return _PAGE
 

@@ -51,5 +51,6 @@ def test_upload_names_cannot_escape(tmp_path: Path) -> None:
     resp = client.post("/api/validate", files=[("files", ("../../etc/x.csv", b"a,b\n", "text/csv"))])
     assert resp.status_code == 200  # the name is reduced to x.csv inside the temporary folder
     assert not Path("/etc/x.csv").exists()
-    resp = client.post("/api/validate", files=[("files", (".hidden", b"", "text/plain"))])
-    assert resp.status_code == 400
+    resp = client.post("/api/validate", files=[("files", (".hidden", b"a,b\n", "text/plain"))])
+    assert resp.status_code == 422
+    assert resp.json()["problems"][0]["text"] == ".hidden: 无效的文件名"
