@@ -1,0 +1,58 @@
+"""Repair (scheduler.assign.solver.repair): a visit CP-SAT did not place
+gets the day and team closest to the draw — fewest officers not drawn, then
+the best ranks, then the fewest new officer-days, then the earliest day —
+among officers usable that day, free in its township and under their cap."""
+
+from __future__ import annotations
+
+from sched_cases import stage_eligibility, stage_visit
+
+from scheduler.assign.solver import Member, Occupancy, repair
+
+ALL = {0, 1, 2, 3, 4}
+RANKING = ["SCJG0001", "SCJG0002", "SCJG0003"]  # SCJG0001 and SCJG0002 are drawn (need 2)
+
+
+def members(*spec: tuple[str, bool, int]) -> list[Member]:
+    return [Member(o, "SCJG", is_drawn, rank) for o, is_drawn, rank in spec]
+
+
+def test_the_drawn_team_on_the_earliest_day() -> None:
+    v = stage_visit(1)
+    elig = stage_eligibility([v], RANKING, dict.fromkeys(RANKING, ALL))
+    assert repair(v, elig, Occupancy(dict.fromkeys(RANKING, 4))) == (0, members(("SCJG0001", True, 0), ("SCJG0002", True, 1)))
+
+
+def test_a_later_day_with_the_drawn_team_beats_a_substitute() -> None:
+    # SCJG0001 is in 东城街道 on day 0: the drawn team is whole again on day 1.
+    v = stage_visit(1)
+    elig = stage_eligibility([v], RANKING, dict.fromkeys(RANKING, ALL))
+    occ = Occupancy(dict.fromkeys(RANKING, 4))
+    occ.add(["SCJG0001"], 0, "东城街道")
+    assert repair(v, elig, occ) == (1, members(("SCJG0001", True, 0), ("SCJG0002", True, 1)))
+
+
+def test_a_substitute_when_a_drawn_officer_has_no_free_day() -> None:
+    # SCJG0001 works on day 0 only and is in 东城街道 then: SCJG0003 (rank 2)
+    # replaces them.  Every day costs the same ranks; day 2, where SCJG0003
+    # is already in 城关镇, adds one new officer-day instead of two.
+    v = stage_visit(1)
+    elig = stage_eligibility([v], RANKING, {"SCJG0001": {0}, "SCJG0002": ALL, "SCJG0003": ALL})
+    occ = Occupancy(dict.fromkeys(RANKING, 4))
+    occ.add(["SCJG0001"], 0, "东城街道")
+    occ.add(["SCJG0003"], 2, "城关镇")
+    assert repair(v, elig, occ) == (2, members(("SCJG0002", True, 1), ("SCJG0003", False, 2)))
+
+
+def test_an_officer_at_the_daily_cap_is_not_free() -> None:
+    v = stage_visit(1)
+    elig = stage_eligibility([v], RANKING, {"SCJG0001": {0}, "SCJG0002": {0}, "SCJG0003": {0}})
+    occ = Occupancy({"SCJG0001": 1, "SCJG0002": 4, "SCJG0003": 4})
+    occ.add(["SCJG0001"], 0, "城关镇")  # same township, but at its cap of one
+    assert repair(v, elig, occ) == (0, members(("SCJG0002", True, 1), ("SCJG0003", False, 2)))
+
+
+def test_no_day_can_staff_the_visit() -> None:
+    v = stage_visit(1)
+    elig = stage_eligibility([v], RANKING, {"SCJG0001": {0}, "SCJG0002": {1}, "SCJG0003": set()})
+    assert repair(v, elig, Occupancy(dict.fromkeys(RANKING, 4))) is None
