@@ -95,12 +95,25 @@ def test_last_inspectors_are_those_of_the_latest_date_of_all_agencies() -> None:
     assert last_inspectors(None) == {}
 
 
+def reference_ranking(seed: bytes, uscc: str, ids: list[str]) -> list[str]:
+    """The officer draw as the module docstring states it, written again:
+    ascending SHA-256(LP("onevisit-officer-v1") ‖ LP(S) ‖ LP(uscc) ‖ LP(id)),
+    LP(x) = 4-byte big-endian length of x, then x (docs/draw-spec.md)."""
+    def lp(x: bytes) -> bytes:
+        return len(x).to_bytes(4, "big") + x
+
+    def ticket(oid: str) -> bytes:
+        return hashlib.sha256(lp(b"onevisit-officer-v1") + lp(seed) + lp(uscc.encode()) + lp(oid.encode())).digest()
+
+    return sorted(ids, key=ticket)
+
+
 def test_the_drawn_officers_are_the_top_of_the_ranking() -> None:
     officers = [inspector(f"SCJG{k:04d}") for k in range(1, 7)]
     v = visit(1, need=2)
     elig = build_eligibility([v], officers, SEED, DAYS, None, False)
     ranked = elig.ranking[("V0001", "SCJG")]
-    assert sorted(ranked) == [o.id for o in officers]
+    assert ranked == reference_ranking(SEED, make_uscc(1), [o.id for o in officers])
     assert elig.drawn(v, "SCJG") == ranked[:2]
 
 
