@@ -4,12 +4,13 @@ This module re-checks the five hard rules of ``docs/plan-format.md`` from the
 plan and the rosters alone.  It shares no rule logic with the solver, so a
 solver bug cannot hide itself here: it imports nothing from the solver's
 modules (``scheduler.assign.solver``, ``eligibility``, ``visits``, ``plan``,
-``capacity``), and it calls none of the rule helpers of the domain records
-(``Inspector.cert_valid_on``, ``Inspector.available_on``), which the solver
-uses — certificate validity, leave, team needs, the last inspection's
-inspectors and the ordering of visits are written here again from the rule
-text.  It reads the records' data fields only, and the rule words and
-numbers of :mod:`scheduler.vocabulary`.  Visit ids are opaque strings (no
+``capacity``), and it calls none of the rule helpers the solver uses
+(``Inspector.cert_valid_on``, ``Inspector.available_on``,
+``WorkCalendar.is_workday`` and ``workdays``) — certificate validity, leave, working days, team needs, the last
+inspection's inspectors and the ordering of visits are written here again
+from the rule text.  It reads the records' data fields only (of the
+calendar, the dates of ``calendar.csv``; ``chinese-calendar`` it asks
+itself), and the rule words and numbers of :mod:`scheduler.vocabulary`.  Visit ids are opaque strings (no
 ``V`` + digits assumed).  Each rule is one small function that takes one
 resolved visit (or, for rule 4, all the visits of the plan) and returns the
 violations it finds:
@@ -42,6 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import chinese_calendar
+
 from scheduler.domain import Dataset, Inspector, Item
 from scheduler.vocabulary import LEADER, MEMBER, MIN_TEAM_SIZE, WEEKDAYS
 
@@ -67,6 +70,7 @@ __all__ = [
     "check_structure",
     "leave_covering",
     "read_plan",
+    "working_day",
 ]
 
 LEGAL_MIN_TEAM = MIN_TEAM_SIZE  # 行政执法人员不得少于两人 — a plan may ask for more, never for fewer
@@ -276,6 +280,22 @@ def leave_covering(ranges: Iterable[tuple[dt.date, dt.date]], day: dt.date) -> t
     return None
 
 
+def working_day(declared: Mapping[dt.date, bool], day: dt.date) -> bool:
+    """Rule 1, as docs/inputs.md states the calendar: the dates of
+    ``calendar.csv`` (*declared*: True for 班/上班, False for 休/放假) first;
+    a year with any declared date is covered by the file alone (its other
+    days: Monday–Friday); then the ``chinese-calendar`` package's State
+    Council schedule; for a year it does not know, Monday–Friday."""
+    if day in declared:
+        return declared[day]
+    if any(d.year == day.year for d in declared):
+        return day.weekday() < 5
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
 # --------------------------------------------------------------------------
 # The rules, one visit at a time
 
@@ -288,8 +308,8 @@ def check_rule1_dates(visit: PlannedVisit, round_: PlanRound, calendar: WorkCale
     if day is None:
         return [visit.violation(1, f"{visit.visit_id} 检查日期「{visit.date_text}」不是 YYYY-MM-DD 格式的有效日期")]
     out: list[Violation] = []
-    if not calendar.is_workday(day):
-        why = calendar.holiday_name(day) or WEEKDAYS[day.weekday()]
+    if not working_day(calendar.overrides, day):
+        why = calendar.holiday_name(day) or WEEKDAYS[day.weekday()]  # wording only
         out.append(visit.violation(1, f"{visit.where()} 不是工作日（{why}）"))
     if round_.start is not None and round_.end is not None and not round_.start <= day <= round_.end:
         out.append(visit.violation(1, f"{visit.where()} 不在检查窗口 {round_.start} 至 {round_.end} 内"))

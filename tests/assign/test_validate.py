@@ -29,9 +29,10 @@ import pytest
 from builders import INSPECTOR_HEADER, make_uscc, write_csv, write_folder
 
 import scheduler.assign.validate as validate_module
-from scheduler.assign.validate import Violation, certificate_valid, check_plan, leave_covering, read_plan
+from scheduler.assign.validate import Violation, certificate_valid, check_plan, leave_covering, read_plan, working_day
 from scheduler.domain import Inspector, Item
 from scheduler.io import Inputs, Report, load
+from scheduler.workdays import WorkCalendar
 
 HISTORY_HEADER = ["统一社会信用代码", "检查日期", "部门", "检查人员编号"]
 
@@ -404,6 +405,36 @@ def test_a_planted_bug_in_the_shared_roster_helpers_does_not_hide_from_the_check
     assert "不可用（2026-10-15 至 2026-10-16）" in found[1].message
 
 
+def test_a_planted_bug_in_the_shared_calendar_does_not_hide_from_the_checker(
+        plan: dict[str, Any], inputs: Inputs, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The solver takes its days from WorkCalendar.workdays (is_workday): both broken.
+    monkeypatch.setattr(WorkCalendar, "is_workday", lambda self, day: True)
+    monkeypatch.setattr(WorkCalendar, "workdays", lambda self, start, end: [])
+    visit_of(plan, "V0005")["date"] = "2026-10-01"
+    visit_of(plan, "V0004")["date"] = "2026-10-17"
+    found = check(plan, inputs)
+    assert [(v.rule, v.visit_id) for v in found] == [(1, "V0004"), (1, "V0005")]
+    assert "不是工作日（星期六）" in found[0].message and "不是工作日（国庆节）" in found[1].message
+    # The make-up Saturday 2026-10-10 (V0003, V0005 before the change) stays a working day.
+    assert all(v.visit_id != "V0003" for v in found)
+
+
+def test_calendar_file_dates_first_and_it_covers_its_years(plan: dict[str, Any], inputs: Inputs) -> None:
+    # A calendar.csv with one entry for 2026 (10-12 休) covers 2026: 10-12 is
+    # a holiday and the make-up Saturday 10-10, which the file does not
+    # list, is a Saturday again.
+    declared = {dt.date(2026, 10, 12): False}
+    found = check_plan(plan, inputs.dataset, WorkCalendar(overrides=declared))
+    assert [(v.rule, v.visit_id) for v in found] == [(1, "V0001"), (1, "V0002"), (1, "V0003"), (1, "V0005")]
+    assert not working_day(declared, dt.date(2026, 10, 12))
+    assert not working_day(declared, dt.date(2026, 10, 10))
+    assert working_day(declared, dt.date(2026, 10, 13))
+    assert working_day({dt.date(2026, 10, 17): True}, dt.date(2026, 10, 17))  # 上班 on a Saturday
+    assert working_day({}, dt.date(2026, 10, 10))  # chinese-calendar: 调休上班
+    assert not working_day({}, dt.date(2026, 10, 5))  # chinese-calendar: 国庆节
+    assert working_day({dt.date(2027, 1, 1): False}, dt.date(2026, 10, 10))  # a file for 2027 does not cover 2026
+
+
 def _validate_tree() -> ast.Module:
     return ast.parse(Path(inspect.getfile(validate_module)).read_text(encoding="utf-8"))
 
@@ -423,11 +454,14 @@ def test_the_checker_imports_nothing_of_the_solver() -> None:
 
 def test_the_checker_calls_no_rule_helper_of_the_domain_records() -> None:
     # Methods and properties of the records (Inspector.cert_valid_on,
-    # available_on, Item.matches …) are rule logic the solver may share.
+    # available_on, Item.matches …) and the calendar's working-day rule are
+    # rule logic the solver may share.
     helpers = {name for cls in (Inspector, Item) for name, value in vars(cls).items()
                if not name.startswith("_") and (inspect.isfunction(value) or isinstance(value, property))}
+    helpers |= {"is_workday", "workdays"}  # the calendar's rule (its holiday_name is wording only)
     assert {"cert_valid_on", "available_on"} <= helpers
-    used = {node.attr for node in ast.walk(_validate_tree()) if isinstance(node, ast.Attribute)}
+    used = {node.attr for node in ast.walk(_validate_tree()) if isinstance(node, ast.Attribute)
+            and not (isinstance(node.value, ast.Name) and node.value.id == "chinese_calendar")}  # the State Council's data
     named = {node.value for node in ast.walk(_validate_tree()) if isinstance(node, ast.Constant)}  # getattr(o, "...")
     assert not helpers & (used | named)
 
