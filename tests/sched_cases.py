@@ -1,7 +1,9 @@
-"""Small scheduling cases: a roster folder, a round and a hand-made draw folder."""
+"""Small scheduling cases: a roster folder, a round and a hand-made draw
+folder; and hand-made instances for the solver's stages."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,8 +12,10 @@ from builders import ENTERPRISE_HEADER, INSPECTOR_HEADER, ITEM_HEADER, make_uscc
 
 from scheduler import planfile
 from scheduler.app.scheduling import schedule
-from scheduler.assign.solver import SolverSettings
+from scheduler.assign.eligibility import Eligibility
+from scheduler.assign.solver import Member, SolverSettings
 from scheduler.assign.validate import Violation, check_plan
+from scheduler.assign.visits import Visit
 from scheduler.draw import build_rule
 from scheduler.draw.published import PublishedDraw
 from scheduler.io import Inputs, Report, load
@@ -85,3 +89,30 @@ def make_case(folder: Path, visits: list[tuple[str, list[str]]], officers: list[
                          manifest_sha256="cd" * 32,
                          selection={make_uscc(i + 1): tuple(sorted(items)) for i, (_, items) in enumerate(visits)})
     return Case(inputs, draw)
+
+
+# --- stage instances: visits, drawn teams and eligibility made by hand -------------
+
+STAGE_DAYS = [dt.date(2026, 11, 2) + dt.timedelta(days=k) for k in range(5)]  # Monday 11-02 to Friday 11-06
+
+
+def stage_visit(n: int, township: str = "城关镇", need: int = 2, agency: str = "SCJG") -> Visit:
+    """Visit "V000n" of enterprise n, needing *need* officers of *agency*."""
+    return Visit(f"V{n:04d}", make_uscc(n), f"企业{n}", township, (f"{agency}-001",), (agency,), {agency: need},
+                 {agency: frozenset()})
+
+
+def drawn(*officer_ids: str, agency: str = "SCJG") -> list[Member]:
+    """A drawn team: the officers in ranking order."""
+    return [Member(o, agency, True, r) for r, o in enumerate(officer_ids)]
+
+
+def stage_eligibility(visits: list[Visit], ranking: list[str], days: dict[str, set[int]]) -> Eligibility:
+    """Every visit ranks the officers of *ranking* of its agency in that
+    order; *days* gives each officer's usable day indices (into STAGE_DAYS)."""
+    return Eligibility(
+        ranking={(v.id, a): [o for o in ranking if o.startswith(a)] for v in visits for a in v.agencies},
+        excluded={(v.id, a): [] for v in visits for a in v.agencies},
+        days=STAGE_DAYS,
+        officer_days={o: frozenset(d) for o, d in days.items()},
+    )

@@ -1,8 +1,17 @@
 """Independent check of a schedule (``plan.json``) against the rosters.
 
 This module re-checks the five hard rules of ``docs/plan-format.md`` from the
-plan and the rosters alone; it shares no code with the solver, so a solver
-bug cannot hide itself here.  Each rule is one small function that takes one
+plan and the rosters alone.  It shares no rule logic with the solver, so a
+solver bug cannot hide itself here: it imports nothing from the solver's
+modules (``scheduler.assign.solver``, ``eligibility``, ``visits``, ``plan``,
+``capacity``), and it calls none of the rule helpers the solver uses
+(``Inspector.cert_valid_on``, ``Inspector.available_on``,
+``WorkCalendar.is_workday`` and ``workdays``) — certificate validity, leave, working days, team needs, the last
+inspection's inspectors and the ordering of visits are written here again
+from the rule text.  It reads the records' data fields only (of the
+calendar, the dates of ``calendar.csv``; ``chinese-calendar`` it asks
+itself), and the rule words and numbers of :mod:`scheduler.vocabulary`.  Visit ids are opaque strings (no
+``V`` + digits assumed).  Each rule is one small function that takes one
 resolved visit (or, for rule 4, all the visits of the plan) and returns the
 violations it finds:
 
@@ -34,6 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import chinese_calendar
+
 from scheduler.domain import Dataset, Inspector, Item
 from scheduler.vocabulary import LEADER, MEMBER, MIN_TEAM_SIZE, WEEKDAYS
 
@@ -48,6 +59,7 @@ __all__ = [
     "PlannedVisit",
     "TeamMember",
     "Violation",
+    "certificate_valid",
     "check_plan",
     "check_rule1_dates",
     "check_rule2_team",
@@ -56,12 +68,13 @@ __all__ = [
     "check_rule4_days",
     "check_rule5_recusal",
     "check_structure",
+    "leave_covering",
     "read_plan",
+    "working_day",
 ]
 
 LEGAL_MIN_TEAM = MIN_TEAM_SIZE  # 行政执法人员不得少于两人 — a plan may ask for more, never for fewer
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_VISIT_ID = re.compile(r"^V(\d+)$")
 
 
 # --------------------------------------------------------------------------
@@ -249,6 +262,41 @@ def last_inspectors(dataset: Dataset, usccs: Iterable[str]) -> dict[str, frozens
 
 
 # --------------------------------------------------------------------------
+# Roster facts, from the rule text (docs/plan-format.md rules 3 and 4)
+
+
+def certificate_valid(expiry: dt.date, day: dt.date) -> bool:
+    """Rule 3: a certificate is valid on *day* when ``day ≤ 执法证有效期``
+    (the expiry date itself is still a valid day)."""
+    return day <= expiry
+
+
+def leave_covering(ranges: Iterable[tuple[dt.date, dt.date]], day: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Rule 4: the first 不可用日期 range (both ends inclusive) that holds
+    *day*, or None when the officer is available that day."""
+    for first, last in ranges:
+        if first <= day <= last:
+            return first, last
+    return None
+
+
+def working_day(declared: Mapping[dt.date, bool], day: dt.date) -> bool:
+    """Rule 1, as docs/inputs.md states the calendar: the dates of
+    ``calendar.csv`` (*declared*: True for 班/上班, False for 休/放假) first;
+    a year with any declared date is covered by the file alone (its other
+    days: Monday–Friday); then the ``chinese-calendar`` package's State
+    Council schedule; for a year it does not know, Monday–Friday."""
+    if day in declared:
+        return declared[day]
+    if any(d.year == day.year for d in declared):
+        return day.weekday() < 5
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+# --------------------------------------------------------------------------
 # The rules, one visit at a time
 
 
@@ -260,8 +308,8 @@ def check_rule1_dates(visit: PlannedVisit, round_: PlanRound, calendar: WorkCale
     if day is None:
         return [visit.violation(1, f"{visit.visit_id} 检查日期「{visit.date_text}」不是 YYYY-MM-DD 格式的有效日期")]
     out: list[Violation] = []
-    if not calendar.is_workday(day):
-        why = calendar.holiday_name(day) or WEEKDAYS[day.weekday()]
+    if not working_day(calendar.overrides, day):
+        why = calendar.holiday_name(day) or WEEKDAYS[day.weekday()]  # wording only
         out.append(visit.violation(1, f"{visit.where()} 不是工作日（{why}）"))
     if round_.start is not None and round_.end is not None and not round_.start <= day <= round_.end:
         out.append(visit.violation(1, f"{visit.where()} 不在检查窗口 {round_.start} 至 {round_.end} 内"))
@@ -341,7 +389,7 @@ def check_rule3_certificates(visit: PlannedVisit) -> list[Violation]:
     agency's items held."""
     out: list[Violation] = []
     for officer in visit.officers():
-        if visit.day is not None and not officer.cert_valid_on(visit.day):
+        if visit.day is not None and not certificate_valid(officer.cert_expiry, visit.day):
             out.append(visit.violation(3, f"{visit.where()} {officer.id} 执法证已于 {officer.cert_expiry} 过期", officer.id))
         if officer.agency not in visit.agencies:
             continue  # reported under rule 2; no items of its own to qualify for
@@ -359,9 +407,10 @@ def check_rule4_availability(visit: PlannedVisit) -> list[Violation]:
         return []
     out: list[Violation] = []
     for officer in visit.officers():
-        if officer.available_on(day):
+        leave = leave_covering(officer.unavailable, day)
+        if leave is None:
             continue
-        a, b = next((a, b) for a, b in officer.unavailable if a <= day <= b)
+        a, b = leave
         span = str(a) if a == b else f"{a} 至 {b}"
         out.append(visit.violation(4, f"{visit.where()} {officer.id} 不可用（{span}）", officer.id))
     return out
@@ -370,10 +419,11 @@ def check_rule4_availability(visit: PlannedVisit) -> list[Violation]:
 def check_rule4_days(visits: Sequence[PlannedVisit]) -> list[Violation]:
     """Rule 4, second part: per officer and day, at most 每日最多检查户数
     visits, all in one township.  One violation per officer and day, on the
-    first visit (in visit-id order) that breaks the limit."""
+    first visit (in visit-id order, ids compared as plain strings) that
+    breaks the limit."""
     days: dict[tuple[str, dt.date], list[PlannedVisit]] = {}
     officers: dict[str, Inspector] = {}
-    for visit in sorted(visits, key=lambda v: _visit_key(v.visit_id)):
+    for visit in sorted(visits, key=lambda v: v.visit_id):
         if visit.day is None:
             continue
         for officer in visit.officers():
@@ -450,7 +500,9 @@ def check_structure(plan: Mapping[str, Any], round_: PlanRound, visits: Sequence
 
 
 def check_plan(plan: Mapping[str, Any], dataset: Dataset, calendar: WorkCalendar) -> list[Violation]:
-    """Every violation of the hard rules, ordered by visit id, then rule."""
+    """Every violation of the hard rules: plan-level ones first, then by
+    visit id (compared as plain strings: ids need not be ``V`` + digits),
+    then by rule; the order among equal keys is the order found."""
     round_ = read_round(plan)
     raw_visits = [_as_dict(v) for v in _as_list(plan.get("visits"))]
     usccs = {_text(v.get("uscc")) for v in raw_visits}
@@ -471,12 +523,10 @@ def check_plan(plan: Mapping[str, Any], dataset: Dataset, calendar: WorkCalendar
         out += check_rule4_availability(visit)
         out += check_rule5_recusal(visit, round_, last.get(visit.uscc, frozenset()))
     out += check_rule4_days(visits)
-    return sorted(out, key=lambda v: (_visit_key(v.visit_id), v.rule))
+    return sorted(out, key=_order)
 
 
-def _visit_key(visit_id: str | None) -> tuple[int, int, str]:
-    """Plan-level first, then V0001 < V0002 < … < V10000, then odd ids."""
-    if not visit_id:
-        return (0, 0, "")
-    m = _VISIT_ID.match(visit_id)
-    return (1, int(m.group(1)), visit_id) if m else (2, 0, visit_id)
+def _order(violation: Violation) -> tuple[bool, str, int]:
+    """Plan-level violations (no visit id) first, then visit id as a plain
+    string, then rule."""
+    return (violation.visit_id is not None, violation.visit_id or "", violation.rule)

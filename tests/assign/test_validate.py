@@ -17,8 +17,10 @@ The valid plan (lead agency SCJG, avoid_home_township true):
 
 from __future__ import annotations
 
+import ast
 import copy
 import datetime as dt
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -26,8 +28,11 @@ from typing import Any
 import pytest
 from builders import INSPECTOR_HEADER, make_uscc, write_csv, write_folder
 
-from scheduler.assign.validate import Violation, check_plan, read_plan
+import scheduler.assign.validate as validate_module
+from scheduler.assign.validate import Violation, certificate_valid, check_plan, leave_covering, read_plan, working_day
+from scheduler.domain import Inspector, Item
 from scheduler.io import Inputs, Report, load
+from scheduler.workdays import WorkCalendar
 
 HISTORY_HEADER = ["统一社会信用代码", "检查日期", "部门", "检查人员编号"]
 
@@ -375,3 +380,163 @@ def test_rule5_home_township_allowed_without_avoidance(plan: dict[str, Any], inp
     replace(plan, "V0002", "WSJK0001", "WSJK0002")
     plan["round"]["avoid_home_township"] = False
     assert check(plan, inputs) == []
+
+
+# --- independence from the solver ----------------------------------------------
+
+SOLVER_MODULES = ("scheduler.assign.solver", "scheduler.assign.eligibility", "scheduler.assign.visits",
+                  "scheduler.assign.plan", "scheduler.assign.capacity")
+ALLOWED = {"scheduler.domain", "scheduler.vocabulary", "scheduler.workdays"}  # records, words and numbers, the calendar type
+
+
+def test_a_planted_bug_in_the_shared_roster_helpers_does_not_hide_from_the_checker(
+        plan: dict[str, Any], inputs: Inputs, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The planted bug: the domain's helpers, which the solver's eligibility
+    # uses, declare every certificate valid and every officer available.
+    monkeypatch.setattr(Inspector, "cert_valid_on", lambda self, day: True)
+    monkeypatch.setattr(Inspector, "available_on", lambda self, day: True)
+    sample = inputs.dataset.inspectors[0]
+    assert sample.cert_valid_on(dt.date(2999, 1, 1)) and sample.available_on(dt.date(2999, 1, 1))
+    visit_of(plan, "V0001")["date"] = "2026-10-14"  # SCJG0003's certificate ends 2026-10-12
+    visit_of(plan, "V0004")["date"] = "2026-10-16"  # SCJG0002 unavailable 2026-10-15~2026-10-16
+    found = check(plan, inputs)
+    assert [(v.rule, v.visit_id, v.inspector_id) for v in found] == [(3, "V0001", "SCJG0003"), (4, "V0004", "SCJG0002")]
+    assert "执法证已于 2026-10-12 过期" in found[0].message
+    assert "不可用（2026-10-15 至 2026-10-16）" in found[1].message
+
+
+def test_a_planted_bug_in_the_shared_calendar_does_not_hide_from_the_checker(
+        plan: dict[str, Any], inputs: Inputs, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The solver takes its days from WorkCalendar.workdays (is_workday): both broken.
+    monkeypatch.setattr(WorkCalendar, "is_workday", lambda self, day: True)
+    monkeypatch.setattr(WorkCalendar, "workdays", lambda self, start, end: [])
+    visit_of(plan, "V0005")["date"] = "2026-10-01"
+    visit_of(plan, "V0004")["date"] = "2026-10-17"
+    found = check(plan, inputs)
+    assert [(v.rule, v.visit_id) for v in found] == [(1, "V0004"), (1, "V0005")]
+    assert "不是工作日（星期六）" in found[0].message and "不是工作日（国庆节）" in found[1].message
+    # The make-up Saturday 2026-10-10 (V0003, V0005 before the change) stays a working day.
+    assert all(v.visit_id != "V0003" for v in found)
+
+
+def test_calendar_file_dates_first_and_it_covers_its_years(plan: dict[str, Any], inputs: Inputs) -> None:
+    # A calendar.csv with one entry for 2026 (10-12 休) covers 2026: 10-12 is
+    # a holiday and the make-up Saturday 10-10, which the file does not
+    # list, is a Saturday again.
+    declared = {dt.date(2026, 10, 12): False}
+    found = check_plan(plan, inputs.dataset, WorkCalendar(overrides=declared))
+    assert [(v.rule, v.visit_id) for v in found] == [(1, "V0001"), (1, "V0002"), (1, "V0003"), (1, "V0005")]
+    assert not working_day(declared, dt.date(2026, 10, 12))
+    assert not working_day(declared, dt.date(2026, 10, 10))
+    assert working_day(declared, dt.date(2026, 10, 13))
+    assert working_day({dt.date(2026, 10, 17): True}, dt.date(2026, 10, 17))  # 上班 on a Saturday
+    assert working_day({}, dt.date(2026, 10, 10))  # chinese-calendar: 调休上班
+    assert not working_day({}, dt.date(2026, 10, 5))  # chinese-calendar: 国庆节
+    assert working_day({dt.date(2027, 1, 1): False}, dt.date(2026, 10, 10))  # a file for 2027 does not cover 2026
+
+
+def _validate_tree() -> ast.Module:
+    return ast.parse(Path(inspect.getfile(validate_module)).read_text(encoding="utf-8"))
+
+
+def test_the_checker_imports_nothing_of_the_solver() -> None:
+    imported: set[str] = set()
+    for node in ast.walk(_validate_tree()):  # every import, including those under TYPE_CHECKING
+        if isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "relative import"
+            imported |= {node.module or ""} | {f"{node.module}.{a.name}" for a in node.names}
+    assert not {m for m in imported if m.startswith(SOLVER_MODULES)}
+    modules = {m for m in imported if m.startswith("scheduler")}
+    assert {m.rsplit(".", 1)[0] if m not in ALLOWED else m for m in modules} <= ALLOWED, sorted(modules)
+
+
+def test_the_checker_calls_no_rule_helper_of_the_domain_records() -> None:
+    # Methods and properties of the records (Inspector.cert_valid_on,
+    # available_on, Item.matches …) and the calendar's working-day rule are
+    # rule logic the solver may share.
+    helpers = {name for cls in (Inspector, Item) for name, value in vars(cls).items()
+               if not name.startswith("_") and (inspect.isfunction(value) or isinstance(value, property))}
+    helpers |= {"is_workday", "workdays"}  # the calendar's rule (its holiday_name is wording only)
+    assert {"cert_valid_on", "available_on"} <= helpers
+    used = {node.attr for node in ast.walk(_validate_tree()) if isinstance(node, ast.Attribute)
+            and not (isinstance(node.value, ast.Name) and node.value.id == "chinese_calendar")}  # the State Council's data
+    named = {node.value for node in ast.walk(_validate_tree()) if isinstance(node, ast.Constant)}  # getattr(o, "...")
+    assert not helpers & (used | named)
+
+
+def test_certificate_valid_through_its_expiry_day() -> None:
+    expiry = dt.date(2026, 10, 12)
+    assert certificate_valid(expiry, dt.date(2026, 10, 11))
+    assert certificate_valid(expiry, expiry)
+    assert not certificate_valid(expiry, dt.date(2026, 10, 13))
+
+
+def test_leave_ranges_include_both_ends() -> None:
+    ranges = ((dt.date(2026, 10, 15), dt.date(2026, 10, 16)), (dt.date(2026, 10, 20), dt.date(2026, 10, 20)))
+    assert leave_covering(ranges, dt.date(2026, 10, 14)) is None
+    assert leave_covering(ranges, dt.date(2026, 10, 15)) == ranges[0]
+    assert leave_covering(ranges, dt.date(2026, 10, 16)) == ranges[0]
+    assert leave_covering(ranges, dt.date(2026, 10, 17)) is None
+    assert leave_covering(ranges, dt.date(2026, 10, 20)) == ranges[1]
+    assert leave_covering((), dt.date(2026, 10, 20)) is None
+
+
+# --- visit ids are opaque strings ------------------------------------------------
+
+
+def stable_ids(plan: dict[str, Any]) -> dict[str, str]:
+    """Give every visit a stable id "<round key>-<USCC>" (the coming format);
+    returns old id -> new id."""
+    ids = {}
+    for entry in plan["visits"] + plan["unassigned"]:
+        ids[entry["visit_id"]] = entry["visit_id"] = f"2026Q4-{entry['uscc']}"
+    return ids
+
+
+def test_stable_visit_ids_valid_plan(plan: dict[str, Any], inputs: Inputs) -> None:
+    stable_ids(plan)
+    assert check(plan, inputs) == []
+
+
+def test_stable_visit_ids_order_and_messages(plan: dict[str, Any], inputs: Inputs) -> None:
+    ids = stable_ids(plan)
+    by_id = {v["visit_id"]: v for v in plan["visits"]}
+    by_id[ids["V0005"]]["date"] = "2026-10-17"  # rule 1, uscc(10)
+    member(plan, ids["V0004"], "SCJG0001")["role"] = "成员"  # rule 2, uscc(3)
+    by_id[ids["V0001"]]["date"] = "2026-10-01"  # rule 1, uscc(1)
+    plan["round"]["lead_agency"] = ""  # plan-level, rule 2
+    found = check(plan, inputs)
+    # Plan-level first, then by id as a plain string (here: USCC order), then rule.
+    assert [(v.rule, v.visit_id) for v in found] == [
+        (2, None), (1, ids["V0001"]), (2, ids["V0004"]), (1, ids["V0005"])]
+    assert found[1].message.startswith(f"{ids['V0001']} 2026-10-01 不是工作日")
+    assert str(found[2]).startswith(f"规则2 {ids['V0004']}: ")
+
+
+def test_stable_visit_ids_in_daily_messages(plan: dict[str, Any], inputs: Inputs) -> None:
+    ids = stable_ids(plan)
+    visit_of(plan, ids["V0006"])["team"].append(officer("SCJG0002"))  # 2nd visit on 10-13, 每日最多 1 户
+    visit_of(plan, ids["V0005"])["date"] = "2026-10-12"  # WSJK0001 in 东城街道 and 城关镇
+    found = check(plan, inputs)
+    assert [(v.rule, v.visit_id, v.inspector_id) for v in found] == [  # uscc(6) < uscc(10)
+        (4, ids["V0006"], "SCJG0002"), (4, ids["V0005"], "WSJK0001")]
+    assert f"2 户（{ids['V0004']}、{ids['V0006']}）" in found[0].message
+    assert f"东城街道（{ids['V0002']}）；城关镇（{ids['V0005']}）" in found[1].message
+
+
+def test_stable_visit_ids_listing_faults(plan: dict[str, Any], inputs: Inputs) -> None:
+    ids = stable_ids(plan)
+    plan["unassigned"][0]["visit_id"] = ids["V0005"]
+    assert_one(plan, inputs, 1, ids["V0005"], None, "同时出现在 visits 和 unassigned")
+
+
+def test_visit_ids_of_two_formats_are_ordered_as_plain_strings(plan: dict[str, Any], inputs: Inputs) -> None:
+    member(plan, "V0004", "SCJG0001")["role"] = "成员"  # rule 2 on V0004
+    visit_of(plan, "V0001")["date"] = "2026-10-01"  # rule 1 on V0001 …
+    visit_of(plan, "V0001")["visit_id"] = "2026Q4-" + make_uscc(1)  # … renamed: sorts before "V…"
+    visit_of(plan, "V0005")["visit_id"] = "V10"  # as a string after "V0004", as a number too
+    visit_of(plan, "V10")["date"] = "2026-10-17"
+    found = check(plan, inputs)
+    assert [(v.rule, v.visit_id) for v in found] == [(1, "2026Q4-" + make_uscc(1)), (2, "V0004"), (1, "V10")]
