@@ -598,6 +598,7 @@ def solve(
     add_merge_days(visits, teams, elig, start, candidates)
     on_event(SolveEvent(Phase.LOCAL_SEARCH, f"  构造初始方案并局部改进 (constructive start + local search): {len(start):,} 户",
                         visits=n, placed=len(start)))
+    check_stop(stop)
     if stop is not None and stop.requested:
         chosen, info = dict(start), {"status": "NOT_SOLVED", "result": "constructive start (stopped early)"}
     else:
