@@ -1,4 +1,4 @@
-"""A from-scratch reference implementation of the draw rule `onevisit-draw-sha256-v1`.
+"""A from-scratch reference implementation of the draw rule `onevisit-draw-sha256-v2`.
 
 Written from ``docs/draw-spec.md`` alone, with the standard library only, so that
 the test suite can check the tool against an independent reading of the spec.
@@ -13,8 +13,8 @@ import json
 import math
 from fractions import Fraction
 
-COORDINATED = "onevisit-draw-sha256-v1"
-INDEPENDENT = "onevisit-draw-sha256-indep-v1"
+COORDINATED = "onevisit-draw-sha256-v2"
+INDEPENDENT = "onevisit-draw-sha256-indep-v2"
 CLASSES = ("A", "B", "C", "D")
 
 
@@ -48,8 +48,8 @@ def sample_size(ratio: str, N: int) -> int:
 
 
 def draw(plan_bytes: bytes, frame_bytes: bytes, beacon: str, secrets: list[str]) -> tuple[bytes, list[dict]]:
-    """§3–§6: recompute selection.csv and the strata {item, credit_class, N, n, threshold}
-    from the published plan.json and frame.csv bytes alone."""
+    """§3–§6: recompute the sealed selection.csv and the strata {item, credit_class, N, n, threshold}
+    from the plan.json and sealed frame.csv bytes alone."""
     plan = json.loads(plan_bytes.decode("utf-8"))
     independent = {COORDINATED: False, INDEPENDENT: True}[plan["algorithm"]]
     S = seed(sha256(plan_bytes), sha256(frame_bytes), beacon, secrets)
@@ -73,6 +73,20 @@ def draw(plan_bytes: bytes, frame_bytes: bytes, beacon: str, secrets: list[str])
             rows.extend((it["code"], cls, t, u) for t, _, u in chosen)
     text = "item,credit_class,uscc,ticket\n" + "".join(f"{i},{c},{u},{t.hex()}\n" for i, c, t, u in rows)
     return text.encode("utf-8"), strata
+
+
+def public(plan_bytes: bytes, sealed_selection: bytes, strata: list[dict]) -> tuple[bytes, list[dict]]:
+    """§6: the public selection.csv (item,agency,uscc,ticket; by item code, then ticket, then uscc)
+    and the per-item totals {item, agency, N, n} of the public manifest."""
+    plan = json.loads(plan_bytes.decode("utf-8"))
+    agency = {i["code"]: i["agency"] for i in plan["items"]}
+    rows = sorted((item.encode("utf-8"), t, u, item) for item, _, u, t in
+                  (line.split(",") for line in sealed_selection.decode("utf-8").split("\n")[1:-1]))
+    text = "item,agency,uscc,ticket\n" + "".join(f"{i},{agency[i]},{u},{t}\n" for _, t, u, i in rows)
+    items = [{"item": i["code"], "agency": i["agency"], "N": sum(s["N"] for s in strata if s["item"] == i["code"]),
+              "n": sum(s["n"] for s in strata if s["item"] == i["code"])}
+             for i in sorted(plan["items"], key=lambda i: i["code"].encode("utf-8"))]
+    return text.encode("utf-8"), items
 
 
 def eligible(plan: dict, enterprise: dict, history_dates: list[dt.date]) -> bool:

@@ -145,19 +145,32 @@ def published(sample_inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -
 def test_sample_draw_verifies_and_coordination_needs_fewer_visits(published: Path, sample_inputs: Inputs) -> None:
     result = verify(published, sample_inputs.dataset)
     assert result.ok, result.differences
-    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert result.kind == "public+sealed"
+    manifest = json.loads((published / "封存" / "manifest.json").read_text(encoding="utf-8"))
     coordinated, independent = manifest["coordination"]["coordinated"], manifest["coordination"]["independent"]
     assert coordinated["item_inspections"] == independent["item_inspections"]  # identical stratum sizes
     assert coordinated["visits"] < independent["visits"]
     assert coordinated["joint_share"] > independent["joint_share"]
     # Every stratum's threshold separates the selected from the rest.
-    selection = (published / "selection.csv").read_text(encoding="utf-8").splitlines()[1:]
+    selection = (published / "封存" / "selection.csv").read_text(encoding="utf-8").splitlines()[1:]
     top: dict[tuple[str, str], str] = {}
     for line in selection:
         item, cls, _, ticket = line.split(",")
         top[(item, cls)] = max(top.get((item, cls), ""), ticket)
     for stratum in manifest["strata"]:
         assert stratum["threshold"] == top.get((stratum["item"], stratum["credit_class"]))
+
+
+def test_each_folder_verifies_alone_and_says_what_it_cannot_check(published: Path, tmp_path: Path) -> None:
+    public = tmp_path / "public"
+    shutil.copytree(published, public, ignore=shutil.ignore_patterns("封存"))
+    alone = verify(public)
+    assert alone.ok and alone.kind == "public", alone.differences
+    assert any("every published ticket reproduced" in c for c in alone.checked)
+    assert alone.unchecked and "监督方" in alone.unchecked[0]
+    sealed = verify(published / "封存")
+    assert sealed.ok and sealed.kind == "sealed", sealed.differences
+    assert any("public files match" in c for c in sealed.checked)
 
 
 def _tampered(published: Path, tmp_path: Path) -> Path:
@@ -168,9 +181,9 @@ def _tampered(published: Path, tmp_path: Path) -> Path:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(row=st.integers(min_value=1, max_value=800), how=st.sampled_from(["drop", "swap-uscc", "ticket"]))
-def test_a_tampered_selection_fails_and_names_the_stratum(published: Path, tmp_path_factory: pytest.TempPathFactory,
-                                                           row: int, how: str) -> None:
-    copy = _tampered(published, tmp_path_factory.mktemp("t"))
+def test_a_tampered_sealed_selection_fails_and_names_the_stratum(published: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                                  row: int, how: str) -> None:
+    copy = _tampered(published, tmp_path_factory.mktemp("t")) / "封存"
     lines = (copy / "selection.csv").read_text(encoding="utf-8").splitlines()
     item, cls, uscc, ticket = lines[row].split(",")
     if how == "drop":
@@ -188,11 +201,33 @@ def test_a_tampered_selection_fails_and_names_the_stratum(published: Path, tmp_p
     assert any(f"事项 {item} / {cls} 类" in d for d in result.differences), result.differences
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(row=st.integers(min_value=1, max_value=800), how=st.sampled_from(["drop", "swap-uscc", "ticket", "agency"]))
+def test_a_tampered_public_selection_fails_and_names_the_item(published: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                               row: int, how: str) -> None:
+    copy = _tampered(published, tmp_path_factory.mktemp("p"))
+    shutil.rmtree(copy / "封存")
+    lines = (copy / "selection.csv").read_text(encoding="utf-8").splitlines()
+    item, agency, uscc, ticket = lines[row].split(",")
+    if how == "drop":
+        del lines[row]
+    elif how == "swap-uscc":  # another enterprise put in its place, with the ticket it would have
+        lines[row] = f"{item},{agency},{'9' * 17}1,{ticket}"
+    elif how == "ticket":
+        lines[row] = f"{item},{agency},{uscc},{'0' * 64}"
+    else:
+        lines[row] = f"{item},XXXX,{uscc},{ticket}"
+    (copy / "selection.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = verify(copy)
+    assert not result.ok
+    assert any(f"事项 {item}" in d for d in result.differences), result.differences
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(row=st.integers(min_value=1, max_value=70_000))
 def test_a_tampered_frame_fails_and_names_the_stratum(published: Path, sample_inputs: Inputs,
                                                        tmp_path_factory: pytest.TempPathFactory, row: int) -> None:
-    copy = _tampered(published, tmp_path_factory.mktemp("f"))
+    copy = _tampered(published, tmp_path_factory.mktemp("f")) / "封存"
     lines = (copy / "frame.csv").read_bytes().split(b"\n")
     item, cls, _ = lines[row].decode().split(",")
     del lines[row]
@@ -202,6 +237,18 @@ def test_a_tampered_frame_fails_and_names_the_stratum(published: Path, sample_in
         assert not result.ok
         assert any("D differs" in d for d in result.differences)
         assert any(f"事项 {item} / {cls} 类" in d for d in result.differences), result.differences
+
+
+def test_rosters_that_do_not_give_the_committed_frame_fail_the_public_check(published: Path, sample_inputs: Inputs,
+                                                                             tmp_path: Path) -> None:
+    public = tmp_path / "public"
+    shutil.copytree(published, public, ignore=shutil.ignore_patterns("封存"))
+    assert verify(public, sample_inputs.dataset).ok
+    enterprises = sample_inputs.dataset.enterprises.copy()
+    first = enterprises.index[enterprises["credit_class"] == "A"][0]
+    enterprises.loc[first, "credit_class"] = "D"  # one class changed: a different frame
+    changed = verify(public, replace(sample_inputs.dataset, enterprises=enterprises))
+    assert any("frame rebuilt from the rosters differs" in d for d in changed.differences), changed.differences
 
 
 def test_a_changed_plan_or_seed_input_fails(published: Path, tmp_path: Path) -> None:
@@ -216,6 +263,19 @@ def test_a_changed_plan_or_seed_input_fails(published: Path, tmp_path: Path) -> 
     assert any("S differs" in d for d in verify(copy2).differences)
 
 
+def test_a_public_manifest_with_strata_is_flagged(published: Path, tmp_path: Path) -> None:
+    copy = _tampered(published, tmp_path)
+    shutil.rmtree(copy / "封存")
+    sealed = json.loads((published / "封存" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    (copy / "manifest.json").write_text(json.dumps(manifest | {"strata": sealed["strata"]}, ensure_ascii=False), encoding="utf-8")
+    assert any("the public manifest carries sealed data" in d for d in verify(copy).differences)
+
+
+PUBLISHED_FILES = ["manifest.json", "plan.json", "selection.csv", "封存/frame.csv", "封存/manifest.json", "封存/plan.json",
+                   "封存/selection.csv", "封存/visits.csv"]
+
+
 def test_cli_draw_and_verify(sample_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "draw"
     args = ["draw", "--data", str(sample_dir), "--out", str(out), "--beacon", "03 07 12 19 25 31 + 09",
@@ -224,15 +284,15 @@ def test_cli_draw_and_verify(sample_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "协同抽取 coordinated" in result.output and "各自抽取 independent" in result.output
     assert "跨部门联合抽查占比" in result.output
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "frame.csv", "manifest.json", "plan.json", "selection.csv", "visits.csv"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")) \
+        == PUBLISHED_FILES
     check = runner.invoke(app, ["verify", str(out), "--data", str(sample_dir)])
     assert check.exit_code == 0, check.output
     assert "复核通过：抽取结果已完全复现。 (Verified: the draw is reproduced exactly.)" in check.output
     # The same inputs publish the same bytes.
     out2 = tmp_path / "draw2"
     assert runner.invoke(app, [*args[:4], str(out2), *args[5:]]).exit_code == 0
-    for name in ("plan.json", "frame.csv", "manifest.json", "selection.csv", "visits.csv"):
+    for name in PUBLISHED_FILES:
         assert (out / name).read_bytes() == (out2 / name).read_bytes(), name
 
 
@@ -250,9 +310,9 @@ def test_cli_draw_refuses_a_wrong_reveal_and_writes_nothing(sample_dir: Path, tm
 def test_cli_verify_reports_failure(published: Path, tmp_path: Path) -> None:
     copy = _tampered(published, tmp_path)
     lines = (copy / "selection.csv").read_text(encoding="utf-8").splitlines()
-    item, cls = lines[3].split(",")[:2]
+    item = lines[3].split(",")[0]
     del lines[3]
     (copy / "selection.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["verify", str(copy)])
     assert result.exit_code == 1
-    assert "复核未通过" in result.output and f"事项 {item} / {cls} 类" in result.output
+    assert "复核未通过" in result.output and f"事项 {item}" in result.output

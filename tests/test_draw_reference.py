@@ -20,7 +20,7 @@ import pytest
 import reference_draw as ref
 from typer.testing import CliRunner
 
-from scheduler.cli import app
+from scheduler.cli import DEMO_BEACON, DEMO_REVEALS, app
 from scheduler.io import Report, load
 
 
@@ -115,7 +115,7 @@ yearly_cap = 1
 beacon_description = "无（使用普通种子）"
 """
 GOLDEN_PLAN: dict[str, Any] = {  # hand-written from spec §1
-    "algorithm": "onevisit-draw-sha256-v1",
+    "algorithm": "onevisit-draw-sha256-v2",
     "round": {"name": "金样轮次", "code": "金样〔2026〕1号", "window": {"start": "2026-10-12", "end": "2026-12-25"}, "lead_agency": "SCJG"},
     "eligibility": {"statuses": ["在业", "存续", "开业"], "reference_date": "2026-10-12", "cooldown_days": 180, "yearly_cap": 1,
                     "allow_zero_ratio": False},
@@ -157,42 +157,43 @@ GOLDEN_STRATA = [  # item, class, N, n (identical in both modes, §8)
 ]
 GOLDEN: dict[str, dict[str, Any]] = {
     "coordinated": {
-        "algorithm": "onevisit-draw-sha256-v1",
-        "P": "d1bc52ee8d1bf145a796c67de93c868b575bedf66eb7550fa08a41b230bcc842",
-        "S": "0fa668e408ebbe518130e12524a8edf80a62e7c84cea0bbe64b7ff0f10767588",
+        "algorithm": "onevisit-draw-sha256-v2",
+        "P": "6c4c42c85c3263963b958e885a31d150a24f3cc38d77dcc59b99ab956fd9b17b",
+        "S": "a1521fe3486f38eaf86cf99c5a8fd1f6890b5596e0e4ed3a311cd6427090d1e9",
         "selected": [
-            "SCJG-001,A,913307990000000433,38bdb31c5d7bef6f836bca7889c25ca12d19526aa60f572ce03e3fa137484af9",
-            "SCJG-001,A,91330799000000019J,9fc5b645d7e84edaac7b15148aeb9b98b35f7f4a9c1755b27db8afc5a4676b4e",
-            "SCJG-001,B,91330799000000051X,6960e05b7a6c0e11ccb9d11270baacc87f8445d433a532a8d95df69fc6aa4139",
-            "SCJG-001,B,9133079900000006XM,b698e38eb6100e11fb459dc7651ae08656d0ec8e7f8d25800e99549ec6929d4b",
-            "SCJG-001,C,91330799000000115U,061ed08f2225f2915931d62a1a0787733467dda0b7ef58eb16f1fa41b4db5283",
-            "SCJG-001,D,91330799000000131H,5da2bfe21d564129c8c76a1c3feb40d1b1efa55f878d2550fc8ac4d4f2f56937",
-            "WSJK-001,A,91330799000000019J,9fc5b645d7e84edaac7b15148aeb9b98b35f7f4a9c1755b27db8afc5a4676b4e",
-            "WSJK-001,B,91330799000000051X,6960e05b7a6c0e11ccb9d11270baacc87f8445d433a532a8d95df69fc6aa4139",
-            "WSJK-001,C,91330799000000115U,061ed08f2225f2915931d62a1a0787733467dda0b7ef58eb16f1fa41b4db5283",
-            "WSJK-001,D,91330799000000131H,5da2bfe21d564129c8c76a1c3feb40d1b1efa55f878d2550fc8ac4d4f2f56937",
-            "WSJK-001,D,9133079900000014X9,d63afd7978c5493c39f81c50662c97f9ea7d58223c26f30d2dacee8de599148c",
+            "SCJG-001,A,91330799000000019J,2d0e753564a73adf4140e6e8b2841af1fe383d00eacdb0307922e864ef43d574",
+            "SCJG-001,A,913307990000000433,30d05d70d448ce93f8b7f9fbace9684a7ec3c567dc123f857dc68420d9ef3aae",
+            "SCJG-001,B,91330799000000051X,2756d0782e7bfec50b2db2b5e02258cc2c0e28cd74ea752d10e7c93b154a3379",
+            "SCJG-001,B,91330799000000086G,98d7c0d3bc6c9dc1ad1c66b1c66248d1d70d13620ec33efa673eb0dd68fe88ac",
+            "SCJG-001,C,91330799000000094B,69431bbdb7fd90782a3a23e9c54f84b75af3af6a93a93aba99424790764ca8b9",
+            "SCJG-001,D,9133079900000014X9,1f271db87ce9f749f7a991e4fca12f408cf7c09d82bac406da024732ac1f09e2",
+            "WSJK-001,A,91330799000000019J,2d0e753564a73adf4140e6e8b2841af1fe383d00eacdb0307922e864ef43d574",
+            "WSJK-001,B,91330799000000051X,2756d0782e7bfec50b2db2b5e02258cc2c0e28cd74ea752d10e7c93b154a3379",
+            "WSJK-001,C,91330799000000094B,69431bbdb7fd90782a3a23e9c54f84b75af3af6a93a93aba99424790764ca8b9",
+            "WSJK-001,D,9133079900000014X9,1f271db87ce9f749f7a991e4fca12f408cf7c09d82bac406da024732ac1f09e2",
+            "WSJK-001,D,91330799000000131H,b37e172b0b04e0de0a9d4973a11485eaadca4b498545e1a398db56d45d18f3df",
         ],
     },
     "independent": {
-        "algorithm": "onevisit-draw-sha256-indep-v1",
-        "P": "3812503a808d6d460e9e35ad1ca10b8e2c07df53accd9ac3d8957987429d2bfe",
-        "S": "8cc35a4dfec7b420884ce4ac093dc41324edd454de71714061bf021c6213c3ca",
+        "algorithm": "onevisit-draw-sha256-indep-v2",
+        "P": "5a6d24876751ffe0cb94ae590d994f1aa06e95ed2d9bf2b90a70a4d51f9c62da",
+        "S": "4bb73b14705d63433f920d23bcf4b9d10cb242c68e839214b7bbfd56924b2a68",
         "selected": [
-            "SCJG-001,A,91330799000000027D,12af743307fad67294d07c13a0b24e2c12320b91e7336c391196c8f10039f02f",
-            "SCJG-001,A,913307990000000433,550e5684b3e436e6d3fd3a75e7301b4471e57134963fe715acf8e2b7e8501d24",
-            "SCJG-001,B,91330799000000051X,eedae572c1369733ff93b427062dba2f5b3dd60e794f0d12784d184ae67372f0",
-            "SCJG-001,B,9133079900000006XM,f0f98a82a5ea897591446a64fd38fccec37862c60c738eb94e0833cbd5877b3f",
-            "SCJG-001,C,91330799000000115U,419d0061b8b422391db2e269d264725a80a2d55d50a1f87aecdf1d08936145a2",
-            "SCJG-001,D,9133079900000014X9,27de78ba7329961820a4fbd13c8172b0c017feddb25280b0a37c4442acb8d331",
-            "WSJK-001,A,913307990000000358,030f4fd53dfbeb0c371d671f075d7ea47fa62dc5925865c3ea3c7841c3925882",
-            "WSJK-001,B,91330799000000051X,6d3802ada72e27b24e8eb0ad40f18c9a3eafef81f21983ce00cc683fb9251d29",
-            "WSJK-001,C,91330799000000115U,23ec00ff68947a8e37a85c0e63e5f5b0fcb1091b17f82578ae76b37624f93d22",
-            "WSJK-001,D,9133079900000014X9,2d76cc4540ca36bd6082b0d0e5464ab34990f1ef1925c8f20be9d618d3fe3aaf",
-            "WSJK-001,D,91330799000000131H,93d866bb6dd72f4a47edfb02a737bdaf7367f3373d5f28f563a618bdb3f1a979",
+            "SCJG-001,A,91330799000000019J,447a0c2c9b5545bd3a165fef038d8c76e0d2548571a88d6fa33d32ba7433258e",
+            "SCJG-001,A,913307990000000433,8e20f6803f4cba90f261439e1b1a0a2eda8c52f8c6892703f9d777b26ab9c1fa",
+            "SCJG-001,B,91330799000000086G,0bde6a9565c3d55803e037a0fe72ae21fc45fe99aab08a3afd8cbe7bcf158e4e",
+            "SCJG-001,B,91330799000000051X,7e6ed34a5f130dc51f0ff16f300dd495fba089f79122b7fe89685e6008b0d808",
+            "SCJG-001,C,91330799000000094B,2cf0854b5c2c7e3fce19507b876597003a5c33fed680c6d18e87bc47ece18a07",
+            "SCJG-001,D,91330799000000131H,c754c74863e3a546e45bd60dec82f11a5bc8a485f2674e7ea7d6a6f1f8510e6f",
+            "WSJK-001,A,91330799000000019J,7aaa69b9f1e06cdc1c07617632e4e04ef4ebfe70b48c1223cd4923dd5b11caf3",
+            "WSJK-001,B,91330799000000051X,88229ab1f6c5276aa81b12172c4e8e4c6496629927546eba6113028731c36046",
+            "WSJK-001,C,91330799000000115U,3de386727032b99a1f32d00a33adbdfedec4e018c761e77f0648869163d4b314",
+            "WSJK-001,D,91330799000000131H,09e50604c9e72025a3269b9f1a7f86c5e3829657f284307666af89a1f070187c",
+            "WSJK-001,D,9133079900000014X9,6734245adff4304a91bc3b83a0d5e720d42596a21cdf97e85b39e375ccf6dabd",
         ],
     },
 }
+GOLDEN_AGENCY = {"SCJG-001": "SCJG", "WSJK-001": "WSJK"}
 MODES = ["coordinated", "independent"]
 
 
@@ -209,6 +210,18 @@ def golden_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 def selection_csv(lines: list[str]) -> bytes:
     return ("item,credit_class,uscc,ticket\n" + "".join(line + "\n" for line in lines)).encode()
+
+
+def public_selection_csv(lines: list[str]) -> bytes:
+    """The public selection.csv (§6) written out from the literal sealed lines: class dropped,
+    the item's agency instead, sorted by item code, then ticket, then USCC."""
+    rows = sorted((line.split(",") for line in lines), key=lambda p: (p[0], p[3], p[2]))
+    return ("item,agency,uscc,ticket\n" + "".join(f"{i},{GOLDEN_AGENCY[i]},{u},{t}\n" for i, _, u, t in rows)).encode()
+
+
+def expected_items() -> list[dict[str, Any]]:
+    return [{"item": item, "agency": GOLDEN_AGENCY[item], "N": sum(N for i, _, N, _ in GOLDEN_STRATA if i == item),
+             "n": sum(n for i, _, _, n in GOLDEN_STRATA if i == item)} for item in ("SCJG-001", "WSJK-001")]
 
 
 def expected_strata(mode: str) -> list[dict[str, Any]]:
@@ -233,6 +246,7 @@ def test_golden_reference(mode: str) -> None:
     selection, strata = ref.draw(plan_bytes, frame, "", [SECRET])
     assert selection == selection_csv(GOLDEN[mode]["selected"])
     assert strata == expected_strata(mode)
+    assert ref.public(plan_bytes, selection, strata) == (public_selection_csv(GOLDEN[mode]["selected"]), expected_items())
     assert all(0 < s["n"] < s["N"] for s in strata[:5])  # several strata draw strictly between 0 and N
 
 
@@ -262,20 +276,28 @@ def test_golden_tool(mode: str, tmp_path: Path) -> None:
     data, round_file = write_golden_folder(tmp_path)
     out = tmp_path / "draw"
     invoke("draw", "--data", str(data), "--round", str(round_file), "--seed", SECRET, "--out", str(out), "--mode", mode)
+    sealed = out / "封存"
     plan_bytes = (out / "plan.json").read_bytes()
-    frame = (out / "frame.csv").read_bytes()
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert (sealed / "plan.json").read_bytes() == plan_bytes
+    frame = (sealed / "frame.csv").read_bytes()
+    manifest = json.loads((sealed / "manifest.json").read_text(encoding="utf-8"))
+    public = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     # the published rule means what the hand-written one means (and, here, is byte-identical to it)
     assert semantics(json.loads(plan_bytes)) == semantics(golden_plan(mode))
     assert plan_bytes == canonical(golden_plan(mode))
     # the tool's frame, seed and selection are the golden literals
     assert frame.decode() == GOLDEN_FRAME
-    assert sha(plan_bytes).hex() == manifest["plan_sha256"] == GOLDEN[mode]["P"]
-    assert sha(frame).hex() == manifest["frame_sha256"] == GOLDEN_D
-    assert manifest["seed_inputs"] == {"beacon": "", "secrets": [{"party": "seed", "secret": SECRET}]}
-    assert ref.seed(sha(plan_bytes), sha(frame), "", [SECRET]).hex() == manifest["seed"] == GOLDEN[mode]["S"]
-    assert (out / "selection.csv").read_bytes() == selection_csv(GOLDEN[mode]["selected"])
+    assert not (out / "frame.csv").exists()
+    for m in (manifest, public):
+        assert sha(plan_bytes).hex() == m["plan_sha256"] == GOLDEN[mode]["P"]
+        assert sha(frame).hex() == m["frame_sha256"] == GOLDEN_D
+        assert m["seed_inputs"] == {"beacon": "", "secrets": [{"party": "seed", "secret": SECRET}]}
+        assert ref.seed(sha(plan_bytes), sha(frame), "", [SECRET]).hex() == m["seed"] == GOLDEN[mode]["S"]
+        assert m["items"] == expected_items()
+    assert (sealed / "selection.csv").read_bytes() == selection_csv(GOLDEN[mode]["selected"])
     assert strata_of(manifest) == expected_strata(mode)
+    assert (out / "selection.csv").read_bytes() == public_selection_csv(GOLDEN[mode]["selected"])
+    assert "strata" not in public and public["folder"] == "public"
     # and the reference, fed the tool's published files, agrees
     assert ref.draw(plan_bytes, frame, "", [SECRET]) == (selection_csv(GOLDEN[mode]["selected"]), expected_strata(mode))
 
@@ -284,16 +306,19 @@ def test_golden_tool(mode: str, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_draw(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "out"
-    invoke("demo", "--out", str(out))
-    return out / "draw"
+def demo_draw(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Path:
+    """The sample county drawn as `onevisit demo` draws it (its beacon and revealed secrets)."""
+    out = tmp_path_factory.mktemp("demo") / "draw"
+    invoke("draw", "--data", str(sample_dir), "--out", str(out), "--beacon", DEMO_BEACON,
+           *(arg for party, secret in DEMO_REVEALS for arg in ("--reveal", f"{party}={secret}")))
+    return out
 
 
 def test_sample_draw_reproduced(demo_draw: Path) -> None:
+    sealed = demo_draw / "封存"
     plan_bytes = (demo_draw / "plan.json").read_bytes()
-    frame = (demo_draw / "frame.csv").read_bytes()
-    manifest = json.loads((demo_draw / "manifest.json").read_text(encoding="utf-8"))
+    frame = (sealed / "frame.csv").read_bytes()
+    manifest = json.loads((sealed / "manifest.json").read_text(encoding="utf-8"))
     beacon = manifest["seed_inputs"]["beacon"]
     secrets = [s["secret"] for s in manifest["seed_inputs"]["secrets"]]
     commitments = json.loads(plan_bytes)["seed"]["commitments"]
@@ -303,8 +328,14 @@ def test_sample_draw_reproduced(demo_draw: Path) -> None:
     assert sha(frame).hex() == manifest["frame_sha256"]
     assert ref.seed(sha(plan_bytes), sha(frame), beacon, secrets).hex() == manifest["seed"]
     selection, strata = ref.draw(plan_bytes, frame, beacon, secrets)
-    assert selection == (demo_draw / "selection.csv").read_bytes()
+    assert selection == (sealed / "selection.csv").read_bytes()
     assert strata == strata_of(manifest)
+    public_selection, items = ref.public(plan_bytes, selection, strata)
+    assert public_selection == (demo_draw / "selection.csv").read_bytes()
+    public = json.loads((demo_draw / "manifest.json").read_text(encoding="utf-8"))
+    assert public["items"] == items == manifest["items"]
+    assert {k: public[k] for k in ("plan_sha256", "frame_sha256", "seed", "seed_inputs")} == {
+        k: manifest[k] for k in ("plan_sha256", "frame_sha256", "seed", "seed_inputs")}
 
 
 def test_sample_frame_rebuilt_from_rosters(demo_draw: Path, sample_dir: Path) -> None:
@@ -315,4 +346,4 @@ def test_sample_frame_rebuilt_from_rosters(demo_draw: Path, sample_dir: Path) ->
     history = inputs.dataset.history
     records = [{"uscc": r.uscc, "date": r.date} for r in history.itertuples()] if history is not None else []
     plan = json.loads((demo_draw / "plan.json").read_bytes())
-    assert ref.build_frame_csv(plan, enterprises, records) == (demo_draw / "frame.csv").read_bytes()
+    assert ref.build_frame_csv(plan, enterprises, records) == (demo_draw / "封存" / "frame.csv").read_bytes()

@@ -19,8 +19,8 @@ from typing import Any
 
 from scheduler.domain import ACTIVE_STATUSES, Commitment, CreditClass, Dataset, Round
 
-ALGORITHM = "onevisit-draw-sha256-v1"
-ALGORITHM_INDEP = "onevisit-draw-sha256-indep-v1"
+ALGORITHM = "onevisit-draw-sha256-v2"
+ALGORITHM_INDEP = "onevisit-draw-sha256-indep-v2"
 MODES = {"coordinated": ALGORITHM, "independent": ALGORITHM_INDEP}
 SAMPLE_SIZE_RULE = "n = min(N, ceil(r * N))"
 _ITEM_CODE = re.compile(r'^[^,"\r\n\s]([^,"\r\n]*[^,"\r\n\s])?$')

@@ -1,8 +1,7 @@
-"""Running a draw end to end and publishing its folder.
+"""Running a draw end to end.
 
-``run_draw`` is a pure function of (rule, rosters, beacon, secrets); the
-folder it publishes (plan.json, frame.csv, manifest.json, selection.csv,
-visits.csv) is byte-for-byte reproducible.
+``run_draw`` is a pure function of (rule, rosters, beacon, secrets);
+scheduler/draw/publish.py writes its public and sealed files.
 """
 
 from __future__ import annotations
@@ -11,19 +10,17 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from scheduler import __version__
-from scheduler.atomic import staged_dir, write_bytes
 from scheduler.domain import Dataset
-from scheduler.draw.frame import Frames, build_frames, frame_chunks
+from scheduler.draw.frame import Frames, build_frames
 from scheduler.draw.frame import frame_digest as frame_sha256
-from scheduler.draw.rule import ALGORITHM, ALGORITHM_INDEP, DrawRule, RuleError, canonical_json, digest
+from scheduler.draw.rule import ALGORITHM, ALGORITHM_INDEP, DrawRule, RuleError, digest
 from scheduler.draw.seed import Reveal, commitment, seed
-from scheduler.draw.select import Coordination, Selection, coordination, select, selection_csv
+from scheduler.draw.select import Coordination, Selection, coordination, item_totals, select
 
 PLAIN_SEED_PARTY = "seed"
 
@@ -93,6 +90,7 @@ class DrawResult:
                  "N": s.N, "n": s.n, "threshold": s.threshold}
                 for s in self.selection.strata
             ],
+            "items": item_totals(self.rule, self.selection),
             "frame_rows": self.frames.rows(),
             "eligible_enterprises": len(self.frames.uscc),
             "excluded": self.frames.excluded,
@@ -153,14 +151,3 @@ def visits_csv(visits: pd.DataFrame) -> bytes:
         writer.writerow([uscc, name, township, cls, items.replace(";", "；"), agencies])
     return buf.getvalue().encode("utf-8-sig")
 
-
-def write_draw(result: DrawResult, dataset: Dataset, out: Path) -> None:
-    """Publish the draw folder atomically."""
-    with staged_dir(out) as stage:
-        write_bytes(stage / "plan.json", result.plan_bytes)
-        with (stage / "frame.csv").open("wb") as fh:
-            for chunk in frame_chunks(result.frames):
-                fh.write(chunk)
-        write_bytes(stage / "selection.csv", selection_csv(result.selection))
-        write_bytes(stage / "manifest.json", canonical_json(result.manifest()))
-        write_bytes(stage / "visits.csv", visits_csv(visits_table(result, dataset)))

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -98,6 +99,17 @@ def selection_csv(selection: Selection) -> bytes:
     lines = ["item,credit_class,uscc,ticket"]
     lines.extend(f"{r.item},{r.credit_class},{r.uscc},{r.ticket}" for r in selection.rows)
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def item_totals(rule: DrawRule, selection: Selection) -> list[dict[str, Any]]:
+    """Per item, in code order: its agency, frame size N and sample size n
+    (sums over the item's four strata; no class)."""
+    totals: dict[str, list[int]] = {item.code: [0, 0] for item in rule.items}
+    for st in selection.strata:
+        totals[st.item][0] += st.N
+        totals[st.item][1] += st.n
+    return [{"item": item.code, "agency": item.agency, "N": totals[item.code][0], "n": totals[item.code][1]}
+            for item in rule.items]
 
 
 @dataclass(frozen=True, slots=True)

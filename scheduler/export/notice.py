@@ -98,7 +98,7 @@ def _task_paragraphs(ctx: ExportContext) -> list[str]:
     joint = sum(1 for v in drawn if len(v["agencies"]) > 1)
     window = f"{rnd['window']['start']} 至 {rnd['window']['end']}"
     code = f"（{rnd['code']}）" if rnd.get("code") else ""
-    algorithm = ctx.manifest["algorithm"] if ctx.manifest else "onevisit-draw-sha256-v1"
+    algorithm = ctx.manifest["algorithm"] if ctx.manifest else "onevisit-draw-sha256-v2"
     team = rnd.get("min_team_size", 2)
     commitments = ctx.rule["seed"]["commitments"] if ctx.rule else []
     if commitments:
@@ -117,8 +117,8 @@ def _task_paragraphs(ctx: ExportContext) -> list[str]:
         f"三、实施期限。{window}。检查组将在检查前告知企业检查事项和需准备的材料；执法人员从各部门执法检查人员名录库中随机选派，"
         f"检查时出示执法证件，每户不少于 {team} 名执法人员。",
         f"四、抽取方法及复核。抽取采用公开算法 {algorithm}：{source}，"
-        "各事项、各信用风险分类内按 SHA-256 票号从小到大抽取。规则、名单数据和种子均已公开，任何人都可以复算并得到相同的名单，"
-        "方法见“抽取复核”工作表。",
+        "各事项、各信用风险分类内按 SHA-256 票号从小到大抽取。规则、种子和每户抽中企业的票号均已公开，任何人都可以复算票号；"
+        "企业信用风险分类不公开，含分类的抽取名单已封存并公布其 SHA-256，由监督方复核。方法见“抽取复核”工作表。",
         "五、结果公示。检查结果将自检查结束之日起 20 个工作日内通过国家企业信用信息公示系统向社会公示。",
         f"特此公告。\n\n{lead}\n{ctx.stamp.date().isoformat()}",
     ]

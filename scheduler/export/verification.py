@@ -1,18 +1,20 @@
 """The draw's verification data (抽取复核信息) as printed in the master
 workbook and in the public notice: the hashes, the seed, the randomness
-sources and how anyone re-runs the draw.  Nothing here names an inspector."""
+sources and how anyone re-runs the draw.  Nothing here names an inspector,
+and nothing gives a credit class: only the public manifest's keys are shown."""
 
 from __future__ import annotations
 
 from scheduler.export.context import ExportContext
 
 HOW_TO_VERIFY = (
-    "1. 下载公布的抽取结果文件夹（plan.json、frame.csv、manifest.json、selection.csv、visits.csv）。",
-    "2. 核对 plan.json 和 frame.csv 的 SHA-256 与上表的 P、D 一致；核对各方揭示的秘密值的 SHA-256 与事先公布的承诺值一致。",
+    "1. 下载公布的抽取结果文件夹（plan.json、manifest.json、selection.csv）。企业的信用风险分类不公开："
+    "含分类的抽取名单 frame.csv 已封存，交监督方（公证处、纪检）保管，此处公布其 SHA-256（D）作为承诺值。",
+    "2. 核对 plan.json 的 SHA-256 与上表的 P 一致；核对各方揭示的秘密值的 SHA-256 与事先公布的承诺值一致。",
     "3. 运行 onevisit verify <抽取结果文件夹>（开源软件 OneVisit），或按公开的抽取规则说明（docs/draw-spec.md）"
-    "自行编程：由 P、D、公开随机源和秘密值算出种子 S，再为每个事项、每个信用风险分类中的每户企业计算 SHA-256 票号，"
-    "按票号从小到大取前 n 户（n = min(N, ⌈比例 × N⌉)）。",
-    "4. 复算得到的名单应与公布的抽查名单逐户一致；任何一户不一致，复核程序都会指出所在的事项和分类。",
+    "自行编程：由 P、D、公开随机源和秘密值算出种子 S，再核对名单中每户企业的 SHA-256 票号、排序和各事项抽中户数。",
+    "4. 企业可用 S 和本企业统一社会信用代码算出本企业的票号，核对是否抽中；各信用风险分类内是否恰好抽取票号最小的 n 户"
+    "（n = min(N, ⌈比例 × N⌉)），由监督方用封存文件夹复核。",
 )
 
 
