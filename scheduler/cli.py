@@ -23,7 +23,7 @@ import typer.core
 from scheduler import __version__
 from scheduler.app import demo as demo_uc
 from scheduler.app.drawing import draw as draw_uc
-from scheduler.app.drawing import load_draw, parse_reveals, publish_draw, verify_draw
+from scheduler.app.drawing import load_draw, parse_reveals, publish_draw, self_check, verify_draw
 from scheduler.app.errors import UseCaseError
 from scheduler.app.exporting import export as export_uc
 from scheduler.app.inputs import Validation, load_inputs
@@ -292,8 +292,12 @@ def verify_cmd(
     """复核抽取结果：重算 P、D、S、每个票号和每个分层 (re-compute a published draw)."""
     inputs = load_inputs([data]) if data is not None else None
     result = verify_draw(folder, inputs)
+    kinds = {"public": "公开文件 (public files)", "sealed": "封存文件夹 (sealed folder)", "public+sealed": "公开文件与封存文件夹"}
+    _echo(f"复核对象 (verifying): {kinds.get(result.kind, result.kind)}")
     for line in result.checked:
         _echo(f"  ✓ {line}")
+    for line in result.unchecked:
+        _echo(f"  · {line}")
     if result.ok:
         _echo("复核通过：抽取结果已完全复现。 (Verified: the draw is reproduced exactly.)")
         return
@@ -301,6 +305,19 @@ def verify_cmd(
     for line in result.differences:
         _echo(f"  ✗ {line}")
     raise typer.Exit(1)
+
+
+@command("self-check", short="企业自查：本企业的票号和是否抽中 (check one enterprise)")
+def self_check_cmd(
+    folder: Annotated[Path, typer.Argument(metavar="DRAW_DIR", help="抽取结果文件夹（公开或封存）(draw folder)")],
+    uscc: Annotated[str, typer.Option("--uscc", metavar="USCC", help="本企业的统一社会信用代码 (the enterprise's USCC)")],
+) -> None:
+    """企业自查：重算本企业的票号，列出各事项是否抽中 (an enterprise checks its own ticket and outcome)."""
+    result = self_check(folder, uscc)
+    for line in result.lines():
+        _echo(line)
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 @command("schedule", short="第二个随机：抽取执法人员并排期 (schedule visits)")

@@ -20,7 +20,9 @@ import pytest
 import reference_draw as ref
 from typer.testing import CliRunner
 
-from scheduler.cli import DEMO_BEACON, DEMO_REVEALS, app
+from scheduler.app.demo import BEACON as DEMO_BEACON
+from scheduler.app.demo import REVEALS as DEMO_REVEALS
+from scheduler.cli import app
 from scheduler.io import Report, load
 
 

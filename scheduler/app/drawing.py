@@ -10,6 +10,8 @@ from scheduler.app.outputs import output_folder
 from scheduler.draw import DrawResult, Reveal, RuleError, build_rule, run_draw, verify, write_draw
 from scheduler.draw.published import DrawFolderError, PublishedDraw
 from scheduler.draw.run import PLAIN_SEED_PARTY
+from scheduler.draw.selfcheck import SelfCheck
+from scheduler.draw.selfcheck import self_check as draw_self_check
 from scheduler.draw.verify import Verification
 from scheduler.io import Inputs
 
@@ -53,6 +55,13 @@ def load_draw(folder: Path) -> PublishedDraw:
         return PublishedDraw.load(folder)
     except DrawFolderError as exc:
         raise UnreadableFile(str(exc)) from None
+
+
+def self_check(folder: Path, uscc: str) -> SelfCheck:
+    """An enterprise's own ticket and outcome in a draw folder."""
+    if not (folder / "plan.json").is_file():
+        raise UnreadableFile(f"{folder} 不是抽取结果文件夹：缺少 plan.json")
+    return draw_self_check(folder, uscc)
 
 
 def verify_draw(folder: Path, inputs: Inputs | None = None) -> Verification:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scheduler.draw.publish import public_manifest
 from scheduler.draw.rule import DrawRule, RuleError, canonical_json, parse_rule
 from scheduler.draw.run import DrawResult
 
@@ -36,7 +37,9 @@ class PublishedDraw:
 
     @classmethod
     def from_result(cls, result: DrawResult) -> PublishedDraw:
-        manifest_bytes = canonical_json(result.manifest())
+        """As :meth:`load` reads the folder ``write_draw`` publishes: the
+        public manifest (no credit classes) and its hash."""
+        manifest_bytes = canonical_json(public_manifest(result.manifest()))
         return cls(
             rule=result.rule,
             manifest=json.loads(manifest_bytes),

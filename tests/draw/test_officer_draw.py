@@ -23,9 +23,10 @@ import reference_officer_draw as ref
 from scheduler.assign.eligibility import build_eligibility, officer_ticket
 from scheduler.assign.plan import roles
 from scheduler.assign.solver import Member
-from scheduler.assign.visits import Visit, read_visits, team_needs
+from scheduler.assign.visits import Visit, make_visits, team_needs
 from scheduler.domain import CreditClass, Dataset, Inspector, Item
 from scheduler.draw import Reveal, build_rule, run_draw, write_draw
+from scheduler.draw.published import PublishedDraw
 from scheduler.io import Inputs, Report, load
 
 S = hashlib.sha256(b"onevisit officer golden").digest()
@@ -187,7 +188,7 @@ def test_the_reference_ranks_the_sample_countys_visits_as_the_tool_does(sample: 
     dataset = inputs.dataset
     days = inputs.calendar.workdays(round_.start, round_.end)
     seed = bytes.fromhex(json.loads((draw / "manifest.json").read_text(encoding="utf-8"))["seed"])
-    visits = read_visits(draw, dataset, round_.lead_agency)
+    visits = make_visits(PublishedDraw.load(draw).selection, dataset, round_)
     elig = build_eligibility(visits, dataset.inspectors, seed, days, dataset.history, round_.avoid_home_township)
     tool = {(v.uscc, a): (v.need[a], elig.ranking[(v.id, a)], {x.inspector_id: x.reason for x in elig.excluded[(v.id, a)]})
             for v in visits for a in v.agencies}
