@@ -84,3 +84,16 @@ def load_raw(demo: Path, sample_dir: Path) -> Raw:
 def cells(ws: Any, first_row: int = 3) -> list[list[object]]:
     """A sheet's rows from *first_row* on, as values."""
     return [[c.value for c in row] for row in ws.iter_rows(min_row=first_row)]
+
+
+def verification_rows(raw: Raw) -> list[list[object]]:
+    """The 抽取复核 sheet without its four how-to rows, from the draw folder."""
+    m, seed = raw.manifest, raw.rule["seed"]
+    return [
+        ["抽取结果清单（manifest.json）的 SHA-256", raw.plan["audit"]["draw_manifest_sha256"]],
+        ["随机数种子 S", m["seed"]], ["抽取算法", m["algorithm"]], ["抽取规则 plan.json 的 SHA-256（P）", m["plan_sha256"]],
+        ["抽取名单 frame.csv 的 SHA-256（D）", m["frame_sha256"]], ["符合条件的检查对象（户）", m["eligible_enterprises"]],
+        ["公开随机源", m["seed_inputs"]["beacon"]], ["公开随机源说明", seed["beacon_description"]],
+        *[[f"事先公布的承诺值：{c['party']}", c["sha256"]] for c in seed["commitments"]],
+        *[[f"揭示的秘密值：{s['party']}", s["secret"]] for s in m["seed_inputs"]["secrets"]],
+    ]

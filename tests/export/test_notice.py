@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from raw_inputs import Raw, cells
+from raw_inputs import Raw, cells, verification_rows
 
 from scheduler.agencies import BUILTIN, AgencyDirectory
 from scheduler.export.context import ExportContext, build_context
@@ -81,18 +81,8 @@ def test_task_notice_items_and_verification(demo: Path, raw: Raw) -> None:
     ]
     assert sum(r[-1] for r in cells(ws)) == sum(len(v["items"]) for v in drawn(raw))
 
-    m = raw.manifest
     rows = cells(wb["抽取复核"])
-    assert rows[:7] == [
-        ["抽取结果清单（manifest.json）的 SHA-256", raw.plan["audit"]["draw_manifest_sha256"]],
-        ["随机数种子 S", m["seed"]], ["抽取算法", m["algorithm"]], ["抽取规则 plan.json 的 SHA-256（P）", m["plan_sha256"]],
-        ["抽取名单 frame.csv 的 SHA-256（D）", m["frame_sha256"]], ["符合条件的检查对象（户）", m["eligible_enterprises"]],
-        ["公开随机源", m["seed_inputs"]["beacon"]],
-    ]
-    seed = raw.rule["seed"]
-    assert rows[7:-4] == [["公开随机源说明", seed["beacon_description"]],
-                          *[[f"事先公布的承诺值：{c['party']}", c["sha256"]] for c in seed["commitments"]],
-                          *[[f"揭示的秘密值：{s['party']}", s["secret"]] for s in m["seed_inputs"]["secrets"]]]
+    assert rows[:-4] == verification_rows(raw)
     assert [r[0] for r in rows[-4:]] == ["如何复核", None, None, None] and "onevisit verify" in rows[-2][1]
 
 
