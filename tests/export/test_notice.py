@@ -20,7 +20,15 @@ from raw_inputs import Raw, cells, verification_rows
 
 from scheduler.agencies import BUILTIN, AgencyDirectory
 from scheduler.export.context import ExportContext, build_context
-from scheduler.export.notice import PUBLIC_FOLDER, RESULT_SHEETS, TASK_SHEETS, results_file, task_file, task_notice
+from scheduler.export.notice import (
+    PUBLIC_FOLDER,
+    RESULT_SHEETS,
+    TASK_SHEETS,
+    results_file,
+    results_notice,
+    task_file,
+    task_notice,
+)
 from scheduler.io import Report
 from scheduler.io.rosters import read_agencies
 from scheduler.results import VOCABULARY
@@ -223,3 +231,16 @@ def test_no_public_file_carries_inspector_personal_data(demo: Path, ctx: ExportC
     assert len(_personal_data_in(township, ctx)) > 10
 
 
+
+
+def test_notices_built_from_the_context_use_full_names(ctx: ExportContext) -> None:
+    full = {"SCJG": "示例县市场监督管理局", "STHJ": "示例县生态环境局", "YJGL": "示例县应急管理局", "WSJK": "示例县卫生健康局",
+            "ZFJS": "示例县住房和城乡建设局", "JTYS": "示例县交通运输局", "WHLY": "示例县文化和旅游局", "XFJY": "示例县消防救援大队"}
+    wb = openpyxl.load_workbook(io.BytesIO(task_notice(ctx)))
+    assert [c.value for c in wb["公告"]["A"]][-1].split("\n")[2] == "示例县市场监督管理局"
+    listed = {a for r in cells(wb["抽查名单"]) for a in r[5].split("、")}
+    assert listed == set(full.values())
+    assert {r[2] for r in cells(wb["抽查事项"])} == set(full.values())
+    wb = openpyxl.load_workbook(io.BytesIO(results_notice(ctx)))
+    assert {a for r in cells(wb["结果公示"]) for a in r[3].split("、")} == set(full.values())
+    assert {r[4] for r in cells(wb["分事项结果"])} == set(full.values())
