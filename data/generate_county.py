@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # running as ``python data/generate_county.py``
     sys.path.insert(0, str(ROOT))
 
-from scheduler.agencies import BUILTIN, Agency  # noqa: E402
+from scheduler.agencies import BUILTIN, TITLES, Agency  # noqa: E402
 from scheduler.uscc import ALPHABET, check_chars_bytes  # noqa: E402
 
 IntArray = npt.NDArray[np.int64]
@@ -1040,6 +1040,18 @@ def _write_csv(path: Path, header: Sequence[str], chunks: Any) -> None:
             fh.write(("\n".join(map(",".join, zip(*columns, strict=True))) + "\n").encode("utf-8"))
 
 
+AGENCY_HEADER = ("部门代码", "部门名称", "部门全称", "别名")
+
+
+def write_agencies(path: Path, agencies: Sequence[Agency], county: str) -> None:
+    """The agency directory (部门名录) with each agency's full name, county
+    name + the usual county-level title (示例县市场监督管理局), so that
+    notices are signed in full.  Aliases are repeated: a row replaces the
+    built-in agency of its code."""
+    rows = [(a.code, a.name, county + TITLES[a.code], SEP.join(a.aliases)) for a in agencies]
+    _write_csv(path, AGENCY_HEADER, [[list(col) for col in zip(*rows, strict=True)]])
+
+
 def _enterprise_chunks(ent: Enterprises, vocab: _Vocab) -> Any:
     codes = np.array([ind.code for ind in INDUSTRIES], dtype=object)
     classes = np.array(CLASSES, dtype=object)
@@ -1194,6 +1206,7 @@ def _generate(out_dir: Path, *, enterprises: int, townships: int, inspectors: in
         "history": out_dir / "history.csv",
     }
     _write_csv(paths["enterprises"], ENTERPRISE_HEADER, _enterprise_chunks(ent, vocab))
+    write_agencies(out_dir / "agencies.csv", agency_list, county)
     _write_csv(paths["history"], HISTORY_HEADER, _history_chunks(hist, ent, agency_list, roster))
     inspector_rows = _inspector_rows(roster, agency_list, the_county, ent)
     if excel:

@@ -4,7 +4,15 @@ Rosters name agencies in many ways ("县市场监督管理局", "市场监管局
 "市场监管"...).  The directory maps every accepted spelling to one canonical
 short name and a stable ASCII code.  A built-in directory covers the agencies
 that take part in county joint inspections; a data folder may add or rename
-agencies with ``agencies.csv`` (部门代码, 部门名称, 别名).
+agencies with ``agencies.csv`` (部门代码, 部门名称, 部门全称, 别名).
+
+The short name (市场监管) labels columns and sheets; the full name
+(示例县市场监督管理局) is the authority's legal name, which public notices
+are signed with and which names the 检查实施机关.  Only the county knows its
+agencies' full names (生态环境 is often a branch of the city's bureau, fire
+rescue a 大队), so they come from ``agencies.csv``; without one, the short
+name stands in.  :data:`TITLES` gives each built-in agency's usual county-level
+title, for writing that file (the sample county's is county name + title).
 """
 
 from __future__ import annotations
@@ -21,6 +29,12 @@ class Agency:
     code: str
     name: str
     aliases: tuple[str, ...] = field(default=(), compare=False)
+    full_name: str = field(default="", compare=False)  # 部门全称, e.g. 示例县市场监督管理局; "" = not given
+
+    @property
+    def authority(self) -> str:
+        """The name an authority signs with: the full name, else the short name."""
+        return self.full_name or self.name
 
 
 BUILTIN: tuple[Agency, ...] = (
@@ -40,6 +54,13 @@ BUILTIN: tuple[Agency, ...] = (
     Agency("ZRZY", "自然资源", ("自然资源局", "自然资源和规划局")),
     Agency("SWJJ", "税务", ("税务局",)),
 )
+
+TITLES: Mapping[str, str] = {
+    "SCJG": "市场监督管理局", "STHJ": "生态环境局", "YJGL": "应急管理局", "WSJK": "卫生健康局",
+    "ZFJS": "住房和城乡建设局", "JTYS": "交通运输局", "WHLY": "文化和旅游局", "XFJY": "消防救援大队",
+    "NYNC": "农业农村局", "SWJ": "商务局", "SLJ": "水利局", "JYJ": "教育局", "RSJ": "人力资源和社会保障局",
+    "ZRZY": "自然资源局", "SWJJ": "税务局",
+}  # the usual county-level title of each built-in agency (county name + title = full name)
 
 _PREFIX = re.compile(r"^(.{0,8}?[省市县区旗])(?=.{2,})")
 
@@ -63,8 +84,9 @@ class AgencyDirectory:
         if old is not None:
             self._lookup = {k: v for k, v in self._lookup.items() if v.code != old.code}
         self._by_code[agency.code] = agency
-        for spelling in (agency.code, agency.name, *agency.aliases):
-            self._lookup[_key(spelling)] = agency
+        for spelling in (agency.code, agency.name, agency.full_name, *agency.aliases):
+            if spelling:
+                self._lookup[_key(spelling)] = agency
 
     def resolve(self, text: str) -> Agency | None:
         """Return the agency for a spelling, or None when it is unknown.
@@ -90,3 +112,7 @@ class AgencyDirectory:
 
     def names(self) -> Mapping[str, str]:
         return {a.code: a.name for a in self.agencies}
+
+    def authorities(self) -> Mapping[str, str]:
+        """Code -> the name public texts use for the authority (full name, else short)."""
+        return {a.code: a.authority for a in self.agencies}

@@ -28,6 +28,22 @@ class VisitRow:
     agencies: tuple[str, ...]  # agency names
     leader: Inspector
     team: tuple[tuple[Inspector, str], ...]  # (officer, role)
+    revision: int = 0  # times this visit's date, team or items changed since plan version 1 (the SEQUENCE)
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawnEvent:
+    """A visit an officer had in an earlier plan version and no longer has
+    (the visit was cancelled, or the officer was taken off its team).  Their
+    calendar carries it as a cancelled event with the same UID."""
+
+    visit_id: str
+    uscc: str
+    name: str
+    township: str
+    date: dt.date  # the date the officer had
+    inspector_id: str
+    revision: int  # the SEQUENCE of the cancellation (already incremented by the plan)
 
 
 @dataclass
@@ -42,20 +58,37 @@ class ExportContext:
     manifest: dict[str, Any] | None = None  # the draw's manifest.json, when the draw folder is given
     rule: dict[str, Any] | None = None  # the draw's plan.json (items, ratios, eligibility)
     results: list[ItemResult] = field(default_factory=list)
+    plan_version: int = 1  # 1 for the first published plan; each re-plan adds one
+    withdrawn: list[WithdrawnEvent] = field(default_factory=list)
 
     @property
     def agency_names(self) -> dict[str, str]:
         return dict(self.dataset.agencies.names())
 
+    @property
+    def authorities(self) -> dict[str, str]:
+        """Agency code -> the authority's full name (示例县市场监督管理局), for
+        public texts; the short name where the directory has no full name."""
+        return dict(self.dataset.agencies.authorities())
+
     def visits_of(self, inspector_id: str) -> list[tuple[VisitRow, str]]:
         """An officer's visits in date order, with the officer's role."""
         return self._by_officer.get(inspector_id, [])
+
+    def withdrawn_of(self, inspector_id: str) -> list[WithdrawnEvent]:
+        """The officer's withdrawn events, by date and township."""
+        return self._withdrawn.get(inspector_id, [])
 
     def __post_init__(self) -> None:
         self._by_officer: dict[str, list[tuple[VisitRow, str]]] = {}
         for v in self.visits:
             for o, role in v.team:
                 self._by_officer.setdefault(o.id, []).append((v, role))
+        self._withdrawn: dict[str, list[WithdrawnEvent]] = {}
+        for w in sorted(self.withdrawn, key=lambda w: (w.date, w.township, w.visit_id)):
+            if any(v.uscc == w.uscc for v, _ in self.visits_of(w.inspector_id)):
+                raise ValueError(f"withdrawn event {w.visit_id} of {w.inspector_id} is also an active visit")
+            self._withdrawn.setdefault(w.inspector_id, []).append(w)
 
 
 def _json(path: Path) -> dict[str, Any] | None:

@@ -88,7 +88,7 @@ def _text_sheet(wb: Workbook, title: str, heading: str, paragraphs: list[str], f
 
 
 def _task_paragraphs(ctx: ExportContext) -> list[str]:
-    plan, names = ctx.plan, ctx.agency_names
+    plan, names = ctx.plan, ctx.authorities
     rnd = plan["round"]
     drawn = _drawn(ctx)
     agencies = sorted({a for v in drawn for a in v["agencies"]})
@@ -127,7 +127,7 @@ def _task_paragraphs(ctx: ExportContext) -> list[str]:
 def task_notice(ctx: ExportContext) -> bytes:
     """抽查任务公告: the notice, the drawn list, the items and the draw's
     verification data."""
-    names = ctx.agency_names
+    names = ctx.authorities
     footer = f"抽取复核码 {ctx.verification}"
     item_name = {i.code: i.name for i in ctx.dataset.items}
     item_agency = {i.code: i.agency for i in ctx.dataset.items}
@@ -147,7 +147,7 @@ def task_notice(ctx: ExportContext) -> bytes:
     if ctx.rule is not None:
         for it in ctx.rule["items"]:
             scope = "、".join(it["target_tags"]) or "全部检查对象"
-            items.append([it["code"], it["name"], it["agency_name"], scope,
+            items.append([it["code"], it["name"], names.get(it["agency"], it["agency_name"]), scope,
                           *[_percent(it["ratios"][c]) for c in "ABCD"], count.get(it["code"], 0)])
     else:
         for c in sorted(count):
@@ -177,7 +177,7 @@ def _dates(results: list[ItemResult]) -> str:
 def results_notice(ctx: ExportContext) -> bytes:
     """抽查结果公示: one row per enterprise with the publicity system's
     fields, the per-item results, and a note on what is not yet entered."""
-    names = ctx.agency_names
+    names = ctx.authorities
     footer = f"抽取复核码 {ctx.verification}"
     item_name = {i.code: i.name for i in ctx.dataset.items}
     item_agency = {i.code: i.agency for i in ctx.dataset.items}

@@ -34,7 +34,7 @@ def file_name(round_name: str) -> str:
 
 
 def form_rows(ctx: ExportContext) -> list[list[object]]:
-    names = ctx.agency_names
+    names = ctx.authorities
     items = {i.code: i for i in ctx.dataset.items}
     leaders = {v.visit_id: v.leader.name for v in ctx.visits}
     visits: list[dict[str, Any]] = sorted(ctx.plan["visits"], key=lambda v: (v["date"], v["township"], v["visit_id"]))

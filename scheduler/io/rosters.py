@@ -149,13 +149,13 @@ def read_agencies(path: Path, report: Report) -> list[Agency]:
     if table is None:
         return []
     out = []
-    codes, names, aliases = table.column("code"), table.column("name"), table.column("aliases")
+    codes, names, aliases, full = table.column("code"), table.column("name"), table.column("aliases"), table.column("full_name")
     _report_duplicates(table, codes, "code", "部门代码", report)
     for i, (code, name) in enumerate(zip(codes, names, strict=True)):
         if not code or not name:
             report.error(table.file, table.row(i), None, "部门代码和部门名称不能为空")
             continue
-        out.append(Agency(code, name, tuple(split_list(aliases[i]))))
+        out.append(Agency(code, name, tuple(split_list(aliases[i])), full_name=full[i]))
     return out
 
 

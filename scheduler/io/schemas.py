@@ -61,6 +61,7 @@ AGENCY_COLUMNS = (
     Column("code", "部门代码", ("代码", "agency_code"), True),
     Column("name", "部门名称", ("部门", "名称", "agency"), True),
     Column("aliases", "别名", ("其他名称", "又称")),
+    Column("full_name", "部门全称", ("全称", "机关全称", "单位全称", "full_name")),
 )
 
 CALENDAR_COLUMNS = (
