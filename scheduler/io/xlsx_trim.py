@@ -1,0 +1,207 @@
+"""Trimming an .xlsx whose used range is inflated by stray cells.
+
+calamine turns a sheet into a dense rectangle from its first to its last
+cell, so one space typed in row 1,048,576 (or a value in column XFD) makes a
+30,000-row roster a rectangle of millions of cells: tens of seconds and
+gigabytes.  Before calamine reads a workbook, each worksheet whose
+``<dimension>`` is far larger than its XML could hold is scanned: cells that
+are empty or white space only are removed (they read as empty anyway), and
+non-empty cells separated from the table by a long gap of empty rows or
+columns are removed **with a warning naming their position and value**.
+Workbooks of ordinary shape are passed through untouched.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import re
+import zipfile
+from collections.abc import Iterable
+
+from scheduler.io.problems import shown
+
+#: A bounding area up to this many cells is read as it is.
+SMALL_AREA = 200_000
+#: Fewest bytes of sheet XML per cell (``<c r="A1"><v>1</v></c>``).
+BYTES_PER_CELL = 20
+#: Gaps (empty rows / columns) longer than these end the table when the
+#: sheet is inflated; cells beyond are dropped with a warning.
+ROW_GAP = 1000
+COL_GAP = 100
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_TEXT = re.compile(rb"<t\b[^>]*>([^<]*)</t>")
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"\s*/>')
+_SI = re.compile(rb"<si>(.*?)</si>", re.S)
+_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
+_REL_REV = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
+
+Notes = dict[str, list[tuple[int | None, str]]]
+
+
+def column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8", errors="replace")
+    return html.unescape(text) if "&" in text else text
+
+
+def _area(xml_head: bytes) -> int | None:
+    m = _DIMENSION.search(xml_head)
+    if m is None:
+        return None
+    c1, r1 = column_number(m[1]), int(m[2])
+    c2, r2 = (column_number(m[3]), int(m[4])) if m[3] else (c1, r1)
+    return (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+
+
+def _sheet_names(book: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name → sheet name."""
+    try:
+        workbook = book.read("xl/workbook.xml")
+        rels = book.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {m[1]: m[2] for m in _REL.finditer(rels)} | {m[2]: m[1] for m in _REL_REV.finditer(rels)}
+    out = {}
+    for m in _SHEET.finditer(workbook):
+        target = targets.get(m[2], b"").decode()
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        out[part] = _unescape(m[1])
+    return out
+
+
+def _gap_end(values: list[int], gap: int) -> int:
+    """The last value before the first gap longer than *gap*."""
+    for a, b in itertools.pairwise(values):
+        if b - a > gap:
+            return a
+    return values[-1]
+
+
+def _needs_trim(info: zipfile.ZipInfo, head: bytes) -> bool:
+    area = _area(head)
+    most_cells = info.file_size // BYTES_PER_CELL
+    return area is None or area > max(SMALL_AREA, 2 * most_cells)
+
+
+def trim_sheet(xml: bytes, shared: list[str]) -> tuple[bytes, list[tuple[int | None, str]]] | None:
+    """The sheet XML without empty cells and far-away cells, and a warning
+    for each far-away non-empty cell; ``None`` when nothing needs to change
+    (or the XML is not in the expected form)."""
+    spans: list[tuple[int, int, int, int, str | None]] = []  # start, end, row, col, text (None: empty)
+    for m in _CELL.finditer(xml):
+        ref = _REF.search(m[1])
+        if ref is None:
+            return None
+        body = m[2]
+        text: str | None = None
+        if body:
+            t = _TYPE.search(m[1])
+            kind = t[1] if t else b"n"
+            if kind == b"s":
+                v = _VALUE.search(body)
+                text = shared[int(v[1])] if v and v[1].strip().isdigit() and int(v[1]) < len(shared) else None
+            elif kind == b"inlineStr":
+                text = "".join(_unescape(x) for x in _TEXT.findall(body))
+            else:
+                v = _VALUE.search(body)
+                text = _unescape(v[1]) if v else ("=" if b"<f" in body else None)
+            if text is not None and not text.strip():
+                text = None
+        spans.append((m.start(), m.end(), int(ref[2]), column_number(ref[1]), text))
+    full = [s for s in spans if s[4] is not None]
+    drop = [s for s in spans if s[4] is None]
+    notes: list[tuple[int | None, str]] = []
+    if full:
+        rows = sorted({s[2] for s in full})
+        cols = sorted({s[3] for s in full})
+        area = (rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1)
+        if area > max(SMALL_AREA, 4 * len(full)):
+            last_row = _gap_end(rows, ROW_GAP)
+            last_col = _gap_end(sorted({s[3] for s in full if s[2] <= last_row}), COL_GAP)
+            for s in full:
+                if s[2] > last_row or s[3] > last_col:
+                    drop.append(s)
+                    where = f"{column_letters(s[3])} 列"
+                    gap = (f"与表格相隔 {s[2] - last_row - 1:,} 个空行" if s[2] > last_row
+                           else f"与表格相隔 {s[3] - last_col - 1:,} 个空列")
+                    notes.append((s[2], f"{where}的内容「{shown(s[4])}」{gap}，已忽略（如确为数据，请移到表格中）"))
+    if not drop:
+        return None
+    drop.sort()
+    pieces, last = [], 0
+    for start, end, *_ in drop:
+        pieces.append(xml[last:start])
+        last = end
+    pieces.append(xml[last:])
+    return _DIMENSION.sub(b"", b"".join(pieces), count=1), notes
+
+
+def _shared_strings(book: zipfile.ZipFile) -> list[str]:
+    try:
+        xml = book.read("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    return ["".join(_unescape(x) for x in _TEXT.findall(m[1])) for m in _SI.finditer(xml)]
+
+
+def _rezip(book: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as new:
+        for info in book.infolist():
+            new.writestr(info.filename, replaced.get(info.filename) or book.read(info.filename))
+    return out.getvalue()
+
+
+def _worksheets(book: zipfile.ZipFile) -> Iterable[zipfile.ZipInfo]:
+    return (i for i in book.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"))
+
+
+def trim_workbook(data: bytes) -> tuple[bytes, Notes]:
+    """*data* with inflated worksheets trimmed, and warnings by sheet name.
+    Anything unexpected (not a zip, odd XML) returns *data* unchanged: the
+    reader then reports it."""
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        inflated = []
+        for info in _worksheets(book):
+            with book.open(info) as fh:
+                head = fh.read(4096)
+            if _needs_trim(info, head):
+                inflated.append(info.filename)
+        if not inflated:
+            return data, {}
+        names = _sheet_names(book)
+        shared = _shared_strings(book)
+        replaced: dict[str, bytes] = {}
+        notes: Notes = {}
+        for part in inflated:
+            result = trim_sheet(book.read(part), shared)
+            if result is not None:
+                replaced[part], sheet_notes = result
+                notes[names.get(part, part)] = sheet_notes
+        return (_rezip(book, replaced), notes) if replaced else (data, {})
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError):
+        return data, {}
+
+
