@@ -123,7 +123,9 @@ def read_workbook(data: bytes) -> list[RawSheet]:
             sheets.append(RawSheet(meta.name, frame_of(rows), notes.get(meta.name, [])))
     except calamine.PasswordError:
         raise TableError(ENCRYPTED) from None
-    except Exception as exc:  # calamine raises many kinds (zip, xml, format, panics)
+    except BaseException as exc:  # calamine raises many kinds; a Rust panic is a BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
         if "password" in str(exc).lower():
             raise TableError(ENCRYPTED) from None
         raise TableError(BROKEN) from None

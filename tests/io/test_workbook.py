@@ -13,7 +13,8 @@ from builders import ENTERPRISE_HEADER, enterprise_rows, write_xlsx
 
 from scheduler.io import Report
 from scheduler.io.rosters import read_enterprises
-from scheduler.io.workbook import OLE_MAGIC
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file (OLE2) signature
 
 
 def read(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
