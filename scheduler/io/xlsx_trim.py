@@ -31,8 +31,8 @@ BYTES_PER_CELL = 20
 ROW_GAP = 1000
 COL_GAP = 100
 
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_CHAR_REF = re.compile(rb"&#(x[0-9a-fA-F]+|\d+);")
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _TEXT = re.compile(rb"<t\b[^>]*>([^<]*)</t>")
@@ -104,65 +104,89 @@ def _needs_trim(info: zipfile.ZipInfo, head: bytes) -> bool:
     return area is None or area > max(SMALL_AREA, 2 * most_cells)
 
 
-def trim_sheet(xml: bytes, shared: list[str]) -> tuple[bytes, list[tuple[int | None, str]]] | None:
+def is_blank(raw: bytes) -> bool:
+    """Whether an XML-escaped cell text is empty or white space only; fast
+    for the common cases (visible ASCII first, a character reference first)."""
+    text = raw.strip()
+    if not text:
+        return True
+    first = text[0]
+    if first < 0x80 and first != 0x26:  # a visible ASCII character, not "&"
+        return False
+    if first == 0x26:
+        m = _CHAR_REF.match(text)
+        if m and not chr(int(m[1][1:], 16) if m[1][:1] == b"x" else int(m[1])).isspace():
+            return False
+    return not _unescape(text).strip()
+
+
+def _cell_text(kind: bytes, body: bytes, shared: list[bytes]) -> bytes | None:
+    """The escaped text of a cell (``None``: no value)."""
+    if kind == b"s":
+        v = _VALUE.search(body)
+        index = int(v[1]) if v and v[1].strip().isdigit() else -1
+        return shared[index] if 0 <= index < len(shared) else None
+    if kind == b"inlineStr":
+        return b"".join(_TEXT.findall(body))
+    v = _VALUE.search(body)
+    if v:
+        return v[1]
+    return b"=" if b"<f" in body else None
+
+
+def trim_sheet(xml: bytes, shared: list[bytes]) -> tuple[bytes, list[tuple[int | None, str]]] | None:
     """The sheet XML without empty cells and far-away cells, and a warning
     for each far-away non-empty cell; ``None`` when nothing needs to change
     (or the XML is not in the expected form)."""
-    spans: list[tuple[int, int, int, int, str | None]] = []  # start, end, row, col, text (None: empty)
+    full: list[tuple[int, int, int, int, bytes]] = []  # start, end, row, column, escaped text
+    drop: list[tuple[int, int]] = []
+    count = 0
     for m in _CELL.finditer(xml):
-        ref = _REF.search(m[1])
-        if ref is None:
-            return None
-        body = m[2]
-        text: str | None = None
+        count += 1
+        attrs, body = m[3], m[4]
+        text = None
         if body:
-            t = _TYPE.search(m[1])
-            kind = t[1] if t else b"n"
-            if kind == b"s":
-                v = _VALUE.search(body)
-                text = shared[int(v[1])] if v and v[1].strip().isdigit() and int(v[1]) < len(shared) else None
-            elif kind == b"inlineStr":
-                text = "".join(_unescape(x) for x in _TEXT.findall(body))
-            else:
-                v = _VALUE.search(body)
-                text = _unescape(v[1]) if v else ("=" if b"<f" in body else None)
-            if text is not None and not text.strip():
-                text = None
-        spans.append((m.start(), m.end(), int(ref[2]), column_number(ref[1]), text))
-    full = [s for s in spans if s[4] is not None]
-    drop = [s for s in spans if s[4] is None]
+            t = _TYPE.search(attrs) if b"t=" in attrs else None
+            text = _cell_text(t[1] if t else b"n", body, shared)
+        if text is None or is_blank(text):
+            drop.append((m.start(), m.end()))
+        else:
+            full.append((m.start(), m.end(), int(m[2]), column_number(m[1]), text))
+    if count != xml.count(b"<c ") + xml.count(b"<c>"):  # a cell in an unexpected form
+        return None
     notes: list[tuple[int | None, str]] = []
     if full:
-        rows = sorted({s[2] for s in full})
-        cols = sorted({s[3] for s in full})
+        rows = sorted({c[2] for c in full})
+        cols = sorted({c[3] for c in full})
         area = (rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1)
         if area > max(SMALL_AREA, 4 * len(full)):
             last_row = _gap_end(rows, ROW_GAP)
-            last_col = _gap_end(sorted({s[3] for s in full if s[2] <= last_row}), COL_GAP)
-            for s in full:
-                if s[2] > last_row or s[3] > last_col:
-                    drop.append(s)
-                    where = f"{column_letters(s[3])} 列"
-                    gap = (f"与表格相隔 {s[2] - last_row - 1:,} 个空行" if s[2] > last_row
-                           else f"与表格相隔 {s[3] - last_col - 1:,} 个空列")
-                    notes.append((s[2], f"{where}的内容「{shown(s[4])}」{gap}，已忽略（如确为数据，请移到表格中）"))
+            last_col = _gap_end(sorted({c[3] for c in full if c[2] <= last_row}), COL_GAP)
+            for start, end, row, col, text in full:
+                if row > last_row or col > last_col:
+                    drop.append((start, end))
+                    gap = (f"与表格相隔 {row - last_row - 1:,} 个空行" if row > last_row
+                           else f"与表格相隔 {col - last_col - 1:,} 个空列")
+                    value = shown(_unescape(text).strip())
+                    notes.append((row, f"{column_letters(col)} 列的内容「{value}」{gap}，已忽略（如确为数据，请移到表格中）"))
     if not drop:
         return None
     drop.sort()
     pieces, last = [], 0
-    for start, end, *_ in drop:
+    for start, end in drop:
         pieces.append(xml[last:start])
         last = end
     pieces.append(xml[last:])
     return _DIMENSION.sub(b"", b"".join(pieces), count=1), notes
 
 
-def _shared_strings(book: zipfile.ZipFile) -> list[str]:
+def _shared_strings(book: zipfile.ZipFile) -> list[bytes]:
+    """The escaped text of each shared string."""
     try:
         xml = book.read("xl/sharedStrings.xml")
     except KeyError:
         return []
-    return ["".join(_unescape(x) for x in _TEXT.findall(m[1])) for m in _SI.finditer(xml)]
+    return [b"".join(_TEXT.findall(m[1])) for m in _SI.finditer(xml)]
 
 
 def _rezip(book: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
