@@ -32,6 +32,9 @@ ROW_GAP = 1000
 COL_GAP = 100
 
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_ROW = re.compile(rb'<row r="(\d+)"')
+_ROW_REF = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
+_COL_REF = re.compile(rb'<c r="([A-Z]{1,3})\d')
 _CHAR_REF = re.compile(rb"&#(x[0-9a-fA-F]+|\d+);")
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
@@ -134,15 +137,42 @@ def _cell_text(kind: bytes, body: bytes, shared: list[bytes]) -> bytes | None:
     return b"=" if b"<f" in body else None
 
 
+def _far_cells(xml: bytes, last_row: int, last_col: int, far_cols: list[int]) -> list[re.Match[bytes]]:
+    """The cells in rows after *last_row* or in columns after *last_col*,
+    found without parsing the cells of the table itself."""
+    cut = len(xml)
+    for m in _ROW.finditer(xml):
+        if int(m[1]) > last_row:
+            cut = m.start()
+            break
+    out = list(_CELL.finditer(xml, cut))
+    if far_cols:
+        letters = b"|".join(column_letters(c).encode() for c in far_cols)
+        starts = re.compile(rb'<c r="(?:' + letters + rb')\d+"')
+        out += [_CELL.match(xml, m.start()) for m in starts.finditer(xml, 0, cut)]  # type: ignore[misc]
+    return [m for m in out if m is not None]
+
+
 def trim_sheet(xml: bytes, shared: list[bytes]) -> tuple[bytes, list[tuple[int | None, str]]] | None:
-    """The sheet XML without empty cells and far-away cells, and a warning
-    for each far-away non-empty cell; ``None`` when nothing needs to change
-    (or the XML is not in the expected form)."""
-    full: list[tuple[int, int, int, int, bytes]] = []  # start, end, row, column, escaped text
+    """The sheet XML without the empty cells and the far-away cells that
+    inflate its used range, and a warning for each far-away non-empty cell;
+    ``None`` when nothing needs to change (or the XML is not in the expected
+    form).  Only cells beyond a long gap of rows or columns are parsed."""
+    total = xml.count(b'<c r="')
+    if total != xml.count(b"<c ") + xml.count(b"<c>"):  # a cell in an unexpected form
+        return None
+    rows = sorted({int(r) for r in _ROW_REF.findall(xml)})
+    cols = sorted({column_number(c) for c in _COL_REF.findall(xml)})
+    if not rows or not cols:
+        return None
+    last_row = _gap_end(rows, ROW_GAP)
+    last_col = _gap_end(cols, COL_GAP)
+    far_cols = [c for c in cols if c > last_col]
+    if last_row == rows[-1] and not far_cols:
+        return None
     drop: list[tuple[int, int]] = []
-    count = 0
-    for m in _CELL.finditer(xml):
-        count += 1
+    full: list[tuple[int, int, int, int, bytes]] = []  # start, end, row, column, escaped text
+    for m in _far_cells(xml, last_row, last_col, far_cols):
         attrs, body = m[3], m[4]
         text = None
         if body:
@@ -152,32 +182,25 @@ def trim_sheet(xml: bytes, shared: list[bytes]) -> tuple[bytes, list[tuple[int |
             drop.append((m.start(), m.end()))
         else:
             full.append((m.start(), m.end(), int(m[2]), column_number(m[1]), text))
-    if count != xml.count(b"<c ") + xml.count(b"<c>"):  # a cell in an unexpected form
-        return None
     notes: list[tuple[int | None, str]] = []
     if full:
-        rows = sorted({c[2] for c in full})
-        cols = sorted({c[3] for c in full})
-        area = (rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1)
-        if area > max(SMALL_AREA, 4 * len(full)):
-            last_row = _gap_end(rows, ROW_GAP)
-            last_col = _gap_end(sorted({c[3] for c in full if c[2] <= last_row}), COL_GAP)
+        area = (max(last_row, *(c[2] for c in full)) - rows[0] + 1) * (max(last_col, *(c[3] for c in full)) - cols[0] + 1)
+        if area > max(SMALL_AREA, 4 * total):
             for start, end, row, col, text in full:
-                if row > last_row or col > last_col:
-                    drop.append((start, end))
-                    gap = (f"与表格相隔 {row - last_row - 1:,} 个空行" if row > last_row
-                           else f"与表格相隔 {col - last_col - 1:,} 个空列")
-                    value = shown(_unescape(text).strip())
-                    notes.append((row, f"{column_letters(col)} 列的内容「{value}」{gap}，已忽略（如确为数据，请移到表格中）"))
+                drop.append((start, end))
+                gap = (f"与表格相隔 {row - last_row - 1:,} 个空行" if row > last_row
+                       else f"与表格相隔 {col - last_col - 1:,} 个空列")
+                value = shown(_unescape(text).strip())
+                notes.append((row, f"{column_letters(col)} 列的内容「{value}」{gap}，已忽略（如确为数据，请移到表格中）"))
     if not drop:
         return None
-    drop.sort()
+    drop = sorted(set(drop))
     pieces, last = [], 0
     for start, end in drop:
         pieces.append(xml[last:start])
         last = end
     pieces.append(xml[last:])
-    return _DIMENSION.sub(b"", b"".join(pieces), count=1), notes
+    return _DIMENSION.sub(b"", b"".join(pieces), count=1), sorted(notes, key=lambda n: n[0] or 0)
 
 
 def _shared_strings(book: zipfile.ZipFile) -> list[bytes]:
