@@ -89,14 +89,16 @@ def looks_utf8(line: bytes) -> bool:
     )
 
 
-def decode(data: bytes) -> str:
-    """The text of *data*; raises :class:`RowError` (at a physical line)
-    for a file that mixes UTF-8 and GBK lines."""
+def encoding_of(data: bytes) -> str:
+    """The encoding of *data* (BOM, UTF-8, else GB18030); raises
+    :class:`RowError` (at a physical line) for a file that mixes UTF-8 and
+    GBK lines."""
     encoding = bom_encoding(data[:4]) or _utf16_without_bom(data)
     if encoding:
-        return data.decode(encoding, errors="replace").lstrip("\ufeff")
+        return encoding
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError as exc:
         bad_line = _line_of(data, exc.start)
         above = data[: exc.start].split(b"\n")[:-1]
@@ -105,7 +107,11 @@ def decode(data: bytes) -> str:
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.isascii() and looks_utf8(line):
             raise RowError(number, MIXED)
-    return data.decode("gb18030", errors="replace")
+    return "gb18030"
+
+
+def _text(data: bytes, encoding: str) -> str:
+    return data.decode(encoding, errors="replace").lstrip("\ufeff")
 
 
 MIXED = "这一行的文字编码与文件其他行不同（UTF-8 与 GBK 混用）：请在 Excel 或记事本中统一另存为 UTF-8"
@@ -121,21 +127,25 @@ def read_csv(data: bytes, suffix: str) -> RawSheet:
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise TableError(EMPTY)
     try:
-        text = decode(data)
+        encoding = encoding_of(data)
     except RowError as exc:  # physical line → spreadsheet row
-        text = data.decode("gb18030", errors="replace")
+        text = _text(data, "gb18030")
         raise RowError(record_of_line(text, _delimiter(text, suffix), exc.row), str(exc)) from None
-    delimiter = _delimiter(text, suffix)
-    nul = text.find("\x00")
+    head = _text(data[:65536], encoding)
+    delimiter = _delimiter(head, suffix)
+    nul = -1 if encoding.startswith("utf-16") else data.find(b"\x00")
     if nul >= 0:
-        raise RowError(record_of_line(text, delimiter, text.count("\n", 0, nul) + 1), NUL)
+        text = _text(data, encoding)
+        raise RowError(record_of_line(text, delimiter, _line_of(data, nul)), NUL)
     # A title row above the header has fewer fields: size the table by the
     # widest of the first lines, not by the first line.
-    first = list(csv.reader(io.StringIO("\n".join(text[:65536].splitlines()[:WIDTH_SCAN_LINES])), delimiter=delimiter))
+    first = list(csv.reader(io.StringIO("\n".join(head.splitlines()[:WIDTH_SCAN_LINES])), delimiter=delimiter))
     ncols = max((len(r) for r in first), default=1)
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
+            encoding=encoding,
+            encoding_errors="replace",
             header=None,
             names=list(range(ncols)),
             dtype=str,
