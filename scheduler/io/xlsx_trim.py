@@ -3,11 +3,13 @@
 calamine turns a sheet into a dense rectangle from its first to its last
 cell, so one space typed in row 1,048,576 (or a value in column XFD) makes a
 30,000-row roster a rectangle of millions of cells: tens of seconds and
-gigabytes.  Before calamine reads a workbook, each worksheet whose
-``<dimension>`` is far larger than its XML could hold is scanned: cells that
-are empty or white space only are removed (they read as empty anyway), and
-non-empty cells separated from the table by a long gap of empty rows or
-columns are removed **with a warning naming their position and value**.
+gigabytes (in column XFD calamine cannot even allocate it).  Before calamine
+reads a workbook, each worksheet whose ``<dimension>`` is missing or far
+larger than its XML could hold is scanned for cells beyond a gap of more
+than :data:`ROW_GAP` empty rows or :data:`COL_GAP` empty columns.  Only those
+cells are parsed: the empty or white-space ones are removed (they read as
+empty anyway); the non-empty ones are kept when the sheet stays small, and
+otherwise removed **with a warning naming their position and value**.
 Workbooks of ordinary shape are passed through untouched.
 """
 
