@@ -14,6 +14,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
+from scheduler.io.problems import shown
 from scheduler.vocabulary import ALIASES, NO_PROBLEM, VOCABULARY
 
 SEPARATORS = "；;、,，\n"
@@ -38,7 +39,7 @@ def parse_result(text: str) -> tuple[str, ...]:
     for part in parts:
         value = _LOOKUP.get(_key(part))
         if value is None:
-            raise ResultError(f"「{part.strip()}」不是规定的检查结果；应为：" + "、".join(VOCABULARY))
+            raise ResultError(f"「{shown(part.strip())}」不是规定的检查结果；应为：" + "、".join(VOCABULARY))
         values.add(value)
     if not values:
         raise ResultError("检查结果为空")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from pathlib import Path
 from typing import Any
 
 from scheduler.agencies import AgencyDirectory
 from scheduler.domain import Commitment, Exclusions, Round, SeedSources
 from scheduler.io.fields import FieldError, parse_date
 from scheduler.io.problems import Report
+from scheduler.io.source import SourceLike, name_of, read_bytes
 
 _KNOWN_TOP = {"name", "code", "lead_agency", "agencies", "items", "window", "exclusions", "assignment", "seed"}
 
@@ -30,16 +30,16 @@ def _date(value: Any) -> dt.date:
     raise FieldError(f"应为日期，实际为「{value}」")
 
 
-def read_round(path: Path, directory: AgencyDirectory, report: Report) -> Round | None:
+def read_round(path: SourceLike, directory: AgencyDirectory, report: Report) -> Round | None:
     """Read and check a round file; ``None`` when it has errors."""
-    file = path.name
+    file = name_of(path)
     errors_before = len(report.errors)
 
     def err(key: str, message: str) -> None:
         report.error(file, None, f"[{key}]", message)
 
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        doc = tomllib.loads(read_bytes(path).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         report.error(file, None, None, f"无法读取文件：{exc}")
         return None

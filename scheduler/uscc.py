@@ -13,6 +13,9 @@ rosters of millions of rows) are provided; they share the same tables.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -35,8 +38,23 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def normalise(raw: str) -> str:
-    """Strip all white space (also full-width) and upper-case."""
-    return "".join(raw.split()).replace("\u3000", "").upper()
+    """The one USCC normalisation used everywhere: fold full-width forms
+    (NFKC: ``９１`` → ``91``, ``Ａ`` → ``A``), remove all white space (also
+    the ideographic space U+3000) and upper-case."""
+    text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
+    return "".join(text.split()).upper()
+
+
+def normalise_all(codes: Iterable[str]) -> list[str]:
+    """:func:`normalise` of many codes; each distinct code is normalised once."""
+    cache: dict[str, str] = {}
+    out = []
+    for code in codes:
+        norm = cache.get(code)
+        if norm is None:
+            norm = cache[code] = normalise(code)
+        out.append(norm)
+    return out
 
 
 def check_char(body17: str) -> str:

@@ -206,7 +206,7 @@ def test_csv_with_an_extra_field_names_the_line(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = Report()
     assert read_enterprises(path, report) is None
-    assert messages(report) == ["enterprises.csv: 无法读取文件：第 31 行有 9 个字段，应为 8 个（多余的分隔符或引号未闭合）"]
+    assert messages(report) == ["enterprises.csv 第 31 行: 有 9 个字段，应为 8 个（多余的分隔符或引号未闭合）"]
 
 
 def test_blank_rows_keep_spreadsheet_row_numbers(tmp_path: Path) -> None:

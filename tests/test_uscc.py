@@ -55,6 +55,14 @@ def test_normalise_strips_spaces_and_upper_cases() -> None:
     assert uscc.is_valid(" 91440300 708461136t ")
 
 
+def test_normalise_folds_full_width_forms() -> None:
+    # full-width digits and letters, an ideographic space, a tab and a line break
+    assert uscc.normalise("９１４４０３００\u3000７０８４６１１３６ｔ\t\n") == "91440300708461136T"
+    assert uscc.normalise("９１４４０３００７０８４６１１３６Ｔ") == "91440300708461136T"
+    assert uscc.is_valid("９１４４０３００\u3000７０８４６１１３６ｔ")
+    assert uscc.normalise_all(["９１", "９１", " a "]) == ["91", "91", "A"]
+
+
 @pytest.mark.parametrize(
     ("code", "message"),
     [

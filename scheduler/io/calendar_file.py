@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from scheduler.io import schemas
 from scheduler.io.fields import FieldError, parse_date_ranges
-from scheduler.io.problems import Report
+from scheduler.io.problems import Report, shown
+from scheduler.io.source import SourceLike, name_of
 from scheduler.io.table import read_table
 from scheduler.workdays import WorkCalendar, days_between
 
@@ -14,9 +13,9 @@ HOLIDAY_WORDS = {"休", "放假", "假", "节假日", "假日", "holiday", "off"
 WORKDAY_WORDS = {"班", "上班", "补班", "调休上班", "工作日", "workday", "work"}
 
 
-def read_calendar(path: Path, report: Report) -> WorkCalendar:
+def read_calendar(path: SourceLike, report: Report) -> WorkCalendar:
     """Read a user calendar file; problems go to *report*."""
-    cal = WorkCalendar(source=path.name)
+    cal = WorkCalendar(source=name_of(path))
     table = read_table(path, schemas.CALENDAR_COLUMNS, report)
     if table is None:
         return cal
@@ -29,7 +28,7 @@ def read_calendar(path: Path, report: Report) -> WorkCalendar:
         elif kind in WORKDAY_WORDS:
             workday = True
         else:
-            report.error(table.file, row, table.header("kind"), f"类型「{kind}」应为「休」或「班」")
+            report.error(table.file, row, table.header("kind"), f"类型「{shown(kind)}」应为「休」或「班」")
             continue
         try:
             ranges = parse_date_ranges(dates[i])

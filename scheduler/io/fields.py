@@ -18,7 +18,7 @@ from typing import TypeVar
 import numpy as np
 
 from scheduler.domain import CreditClass
-from scheduler.io.problems import Report
+from scheduler.io.problems import Report, shown
 from scheduler.io.table import Table
 
 T = TypeVar("T")
@@ -68,11 +68,11 @@ def parse_date(text: str) -> dt.date:
         t = t[:10]
     m = _DATE.match(t) or _DATE_COMPACT.match(t)
     if not m:
-        raise FieldError(f"无法识别的日期「{text}」（应为 2026-10-01 或 2026年10月1日）")
+        raise FieldError(f"无法识别的日期「{shown(text)}」（应为 2026-10-01 或 2026年10月1日）")
     try:
         return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
-        raise FieldError(f"不存在的日期「{text}」") from None
+        raise FieldError(f"不存在的日期「{shown(text)}」") from None
 
 
 def parse_date_ranges(text: str) -> tuple[tuple[dt.date, dt.date], ...]:
@@ -87,7 +87,7 @@ def parse_date_ranges(text: str) -> tuple[tuple[dt.date, dt.date], ...]:
         if m:
             a, b = parse_date(m["a"]), parse_date(m["b"])
             if b < a:
-                raise FieldError(f"日期区间「{part}」结束早于开始")
+                raise FieldError(f"日期区间「{shown(part)}」结束早于开始")
             out.append((a, b))
         else:
             d = parse_date(part)
@@ -111,7 +111,7 @@ def parse_credit_class(text: str) -> CreditClass:
     try:
         return _CLASS_SPELLINGS[key]
     except KeyError:
-        raise FieldError(f"无法识别的信用风险分类「{text}」（应为 A/B/C/D 或 低/一般/较高/高）") from None
+        raise FieldError(f"无法识别的信用风险分类「{shown(text)}」（应为 A/B/C/D 或 低/一般/较高/高）") from None
 
 
 def parse_ratio(text: str) -> Decimal:
@@ -121,11 +121,11 @@ def parse_ratio(text: str) -> Decimal:
     try:
         value = Decimal(t[:-1] if percent else t)
     except InvalidOperation:
-        raise FieldError(f"无法识别的比例「{text}」（应为 0.05 或 5%）") from None
+        raise FieldError(f"无法识别的比例「{shown(text)}」（应为 0.05 或 5%）") from None
     if percent:
         value = value / 100
     if not value.is_finite() or value < 0 or value > 1:
-        raise FieldError(f"比例「{text}」应在 0 到 100% 之间")
+        raise FieldError(f"比例「{shown(text)}」应在 0 到 100% 之间")
     return value.normalize() if value else Decimal(0)
 
 
@@ -133,14 +133,14 @@ def parse_positive_int(text: str) -> int:
     t = unicodedata.normalize("NFKC", text).strip()
     if re.fullmatch(r"\d+(\.0+)?", t) and int(float(t)) >= 1:
         return int(float(t))
-    raise FieldError(f"应为正整数，实际为「{text}」")
+    raise FieldError(f"应为正整数，实际为「{shown(text)}」")
 
 
 def parse_float(text: str) -> float:
     try:
         return float(unicodedata.normalize("NFKC", text))
     except ValueError:
-        raise FieldError(f"应为数字，实际为「{text}」") from None
+        raise FieldError(f"应为数字，实际为「{shown(text)}」") from None
 
 
 def parse_column(

@@ -6,6 +6,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+#: Cell values echoed in messages are cut to this many characters.
+SHOWN_CHARS = 50
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A cell value as echoed in a message: whole when short, else its first
+    *limit* characters, 「…」 and the full length, so a cell of megabytes
+    gives a one-line message ("AAAA…（共 41,943,040 个字符）")."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(text):,} 个字符）"
+
 
 class Severity(StrEnum):
     ERROR = "错误"

@@ -13,22 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from scheduler.domain import Item
 from scheduler.io import schemas
 from scheduler.io.fields import FieldError, parse_date
-from scheduler.io.problems import Report
+from scheduler.io.problems import Report, shown
+from scheduler.io.source import SourceLike
 from scheduler.io.table import read_table
 from scheduler.results import ItemResult, ResultError, parse_result
+from scheduler.uscc import normalise as normalise_uscc
 
 
 def _key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).upper()
 
 
-def read_results(path: Path, plan: dict[str, Any], items: Sequence[Item], report: Report) -> list[ItemResult] | None:
+def read_results(path: SourceLike, plan: dict[str, Any], items: Sequence[Item], report: Report) -> list[ItemResult] | None:
     """The item results in *path*, in (uscc, item) order; ``None`` when the
     file cannot be read at all.  Problems go to *report*."""
     table = read_table(path, schemas.RESULT_COLUMNS, report)
@@ -47,10 +48,10 @@ def read_results(path: Path, plan: dict[str, Any], items: Sequence[Item], report
         row = table.row(i)
         if not texts[i]:
             continue  # not entered yet
-        uscc = _key(uscc_text)
+        uscc = normalise_uscc(uscc_text)
         visit = visits.get(uscc) or unassigned.get(uscc)
         if visit is None:
-            report.error(table.file, row, table.header("uscc"), f"「{uscc_text}」不在本轮抽查名单中")
+            report.error(table.file, row, table.header("uscc"), f"「{shown(uscc_text)}」不在本轮抽查名单中")
             continue
         if codes[i]:
             wanted = [_key(codes[i])]
@@ -62,8 +63,8 @@ def read_results(path: Path, plan: dict[str, Any], items: Sequence[Item], report
             wanted, column = list(visit["items"]), ""
         bad = [w for w in wanted if w not in visit["items"]]
         if bad:
-            shown = codes[i] or names[i]
-            report.error(table.file, row, column, f"「{shown}」不是该企业本轮的抽查事项（应为 {'、'.join(visit['items'])}）")
+            expected = "、".join(visit["items"])
+            report.error(table.file, row, column, f"「{shown(codes[i] or names[i])}」不是该企业本轮的抽查事项（应为 {expected}）")
             continue
         try:
             values = parse_result(texts[i])

@@ -6,9 +6,7 @@ the first problem."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,7 +27,8 @@ from scheduler.io.fields import (
     split_list,
     split_tags,
 )
-from scheduler.io.problems import Report
+from scheduler.io.problems import Report, shown
+from scheduler.io.source import SourceLike
 from scheduler.io.table import Table, read_table
 from scheduler.vocabulary import DEFAULT_MAX_VISITS_PER_DAY
 
@@ -43,10 +42,7 @@ def _col(table: Table, key: str) -> pd.Series:
 
 
 def _normalise_uscc(series: pd.Series) -> pd.Series:
-    s = series.astype(str)
-    if not s.map(str.isascii).all():
-        s = s.map(lambda x: unicodedata.normalize("NFKC", x))
-    return s.str.replace(r"\s+", "", regex=True).str.upper()
+    return pd.Series(usccmod.normalise_all(series.astype(str).tolist()), index=series.index, dtype=object)
 
 
 def _report_duplicates(table: Table, keys: list[str], key: str, what: str, report: Report) -> None:
@@ -59,7 +55,7 @@ def _report_duplicates(table: Table, keys: list[str], key: str, what: str, repor
         value = keys[i]
         row = table.row(i)
         if value in first_row:
-            report.error(table.file, row, table.header(key), f"{what}「{value}」重复（与第 {first_row[value]} 行相同）")
+            report.error(table.file, row, table.header(key), f"{what}「{shown(value)}」重复（与第 {first_row[value]} 行相同）")
         else:
             first_row[value] = row
 
@@ -73,10 +69,10 @@ def _tags(series: pd.Series) -> pd.Series:
     return series.map(mapping)
 
 
-def read_enterprises(path: Path, report: Report) -> pd.DataFrame | None:
+def read_enterprises(path: SourceLike, report: Report) -> pd.DataFrame | None:
     """Read the target roster into a frame with canonical columns
     (:data:`scheduler.domain.ENTERPRISE_COLUMNS`) plus kept extra columns."""
-    table = read_table(path, schemas.ENTERPRISE_COLUMNS, report)
+    table = read_table(path, schemas.ENTERPRISE_COLUMNS, report, need_rows=True)
     if table is None:
         return None
     n = len(table.data)
@@ -107,7 +103,7 @@ def read_enterprises(path: Path, report: Report) -> pd.DataFrame | None:
         for value in sorted(set(pd.unique(status)) - KNOWN_STATUSES - {""}):
             rows = table.rows[(status == value).to_numpy()]
             report.warning(file, int(rows[0]), table.header("status"),
-                           f"未知登记状态「{value}」（共 {len(rows)} 行），不参与抽取")
+                           f"未知登记状态「{shown(value)}」（共 {len(rows)} 行），不参与抽取")
         for i in np.flatnonzero((status == "").to_numpy()).tolist():
             report.warning(file, table.row(i), table.header("status"), "登记状态为空，不参与抽取")
 
@@ -144,7 +140,7 @@ def read_enterprises(path: Path, report: Report) -> pd.DataFrame | None:
     return frame
 
 
-def read_agencies(path: Path, report: Report) -> list[Agency]:
+def read_agencies(path: SourceLike, report: Report) -> list[Agency]:
     table = read_table(path, schemas.AGENCY_COLUMNS, report)
     if table is None:
         return []
@@ -164,7 +160,7 @@ def _resolve_agencies(table: Table, directory: AgencyDirectory, report: Report) 
     for i, text in enumerate(table.column("agency")):
         agency = directory.resolve(text)
         if agency is None:
-            msg = "部门为空" if not text else f"未知部门「{text}」（可在 agencies.csv 部门名录中登记）"
+            msg = "部门为空" if not text else f"未知部门「{shown(text)}」（可在 agencies.csv 部门名录中登记）"
             report.error(table.file, table.row(i), table.header("agency"), msg)
             out.append(None)
         else:
@@ -172,8 +168,13 @@ def _resolve_agencies(table: Table, directory: AgencyDirectory, report: Report) 
     return out
 
 
-def read_items(path: Path, directory: AgencyDirectory, report: Report) -> list[Item]:
-    table = read_table(path, schemas.ITEM_COLUMNS, report)
+def read_items(path: SourceLike, directory: AgencyDirectory, report: Report) -> list[Item]:
+    return [item for item, _ in read_items_with_rows(path, directory, report)]
+
+
+def read_items_with_rows(path: SourceLike, directory: AgencyDirectory, report: Report) -> list[tuple[Item, int]]:
+    """The items and the spreadsheet row of each."""
+    table = read_table(path, schemas.ITEM_COLUMNS, report, need_rows=True)
     if table is None:
         return []
     file = table.file
@@ -193,7 +194,7 @@ def read_items(path: Path, directory: AgencyDirectory, report: Report) -> list[I
     officers: list[int | None] = (
         parse_column(table, "officers", parse_positive_int, report) if "officers" in table.data else [None] * len(codes)
     )
-    items: list[Item] = []
+    items: list[tuple[Item, int]] = []
     for i in range(len(table.data)):
         row = table.row(i)
         ok = True
@@ -211,7 +212,7 @@ def read_items(path: Path, directory: AgencyDirectory, report: Report) -> list[I
         agency = agencies[i]
         if not ok or agency is None:
             continue
-        items.append(Item(
+        items.append((Item(
             code=codes[i],
             agency=agency,
             name=names[i],
@@ -219,12 +220,12 @@ def read_items(path: Path, directory: AgencyDirectory, report: Report) -> list[I
             target_tags=frozenset(split_tags(tags[i])),
             officers=officers[i] or 1,
             qualification=quals[i],
-        ))
+        ), row))
     return items
 
 
 def read_inspectors(
-    path: Path,
+    path: SourceLike,
     directory: AgencyDirectory,
     report: Report,
     *,
@@ -234,7 +235,7 @@ def read_inspectors(
     """Read the inspector roster.  With *townships* (from the target roster),
     an unknown 所在乡镇 is an error; with *usccs*, a 回避企业 that is not in
     the target roster is a warning."""
-    table = read_table(path, schemas.INSPECTOR_COLUMNS, report)
+    table = read_table(path, schemas.INSPECTOR_COLUMNS, report, need_rows=True)
     if table is None:
         return []
     file = table.file
@@ -266,18 +267,18 @@ def read_inspectors(
                 ok = False
         conflicts: list[str] = []
         for raw in split_list(conflict_cells[i]):
-            code = "".join(unicodedata.normalize("NFKC", raw).split()).upper()
+            code = usccmod.normalise(raw)
             bad = usccmod.problem(code)
             if bad:
-                report.error(file, row, table.header("conflicts"), f"回避企业代码「{raw}」{bad}")
+                report.error(file, row, table.header("conflicts"), f"回避企业代码「{shown(raw)}」{bad}")
                 ok = False
             elif usccs is not None and code not in usccs:
-                report.warning(file, row, table.header("conflicts"), f"回避企业「{code}」不在检查对象名录库中")
+                report.warning(file, row, table.header("conflicts"), f"回避企业「{shown(code)}」不在检查对象名录库中")
             conflicts.append(code)
         township = towns[i]
         if township and townships is not None and township not in townships:
             report.error(file, row, table.header("base_township"),
-                         f"未知乡镇「{township}」（检查对象名录库中没有该乡镇街道）")
+                         f"未知乡镇「{shown(township)}」（检查对象名录库中没有该乡镇街道）")
             ok = False
         cert_expiry = expiry[i]
         if not ok or cert_expiry is None:
@@ -300,7 +301,7 @@ def read_inspectors(
     return out
 
 
-def read_history(path: Path, directory: AgencyDirectory, report: Report) -> pd.DataFrame | None:
+def read_history(path: SourceLike, directory: AgencyDirectory, report: Report) -> pd.DataFrame | None:
     table = read_table(path, schemas.HISTORY_COLUMNS, report)
     if table is None:
         return None
@@ -317,7 +318,7 @@ def read_history(path: Path, directory: AgencyDirectory, report: Report) -> pd.D
             if text:
                 agency = directory.resolve(text)
                 if agency is None:
-                    report.error(table.file, table.row(i), table.header("agency"), f"未知部门「{text}」")
+                    report.error(table.file, table.row(i), table.header("agency"), f"未知部门「{shown(text)}」")
                 else:
                     agencies[i] = agency.code
     return pd.DataFrame({

@@ -8,23 +8,23 @@ what the user sees in Excel.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from scheduler.io.problems import Report
+from scheduler.io.csv_table import RowError, read_csv
+from scheduler.io.problems import Report, shown
+from scheduler.io.source import SourceLike, name_of, read_bytes, suffix_of
+from scheduler.io.workbook import BROKEN, RawSheet, TableError, cells_text, read_workbook, sheet_label
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 HEADER_SCAN_ROWS = 10
+MAX_HEADER_CHARS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,83 +70,29 @@ class Table:
         return int(self.rows[i])
 
 
-def _bom_encoding(head: bytes) -> str | None:
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    return None
-
-
-def _sniff_delimiter(text: str) -> str:
-    head = text[:4096].splitlines()[:5]
-    tabs = sum(line.count("\t") for line in head)
-    commas = sum(line.count(",") + line.count("，") for line in head)
-    return "\t" if tabs > commas else ","
-
-
-def _cell_to_str(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
-def read_raw(path: Path) -> pd.DataFrame:
-    """All cells as strings, no header interpretation, one row per sheet row."""
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        frame = pd.read_excel(path, header=None, engine="calamine", sheet_name=0)
-        return frame.apply(lambda col: col.map(_cell_to_str)).astype(object)
-    with path.open("rb") as fh:
-        head_bytes = fh.read(65536)
-    encoding = _bom_encoding(head_bytes)
-    head = head_bytes.decode(encoding or "utf-8", errors="replace").lstrip("\ufeff")
-    delimiter = "\t" if suffix == ".tsv" else _sniff_delimiter(head)
-    # A title row above the header has fewer fields: size the table by the
-    # widest of the first lines, not by the first line.
-    first = list(csv.reader(io.StringIO("\n".join(head.splitlines()[: HEADER_SCAN_ROWS + 2])), delimiter=delimiter))
-    ncols = max((len(r) for r in first), default=1)
-    # pandas reads the file itself (fast at any size); without a BOM try
-    # UTF-8 and fall back to GB18030 (a superset of GBK and GB2312).
-    candidates = [encoding] if encoding else ["utf-8", "gb18030"]
+def read_sheets(source: SourceLike) -> list[RawSheet]:
+    """Every sheet of *source* as strings (one for a CSV file; one per
+    ``<table>`` of an HTML ".xls").  Raises :class:`TableError` with a
+    Chinese message for any file that cannot be read, whatever the cause."""
     try:
-        for i, enc in enumerate(candidates):
-            try:
-                frame = pd.read_csv(
-                    path,
-                    encoding=enc,
-                    header=None,
-                    names=list(range(ncols)),
-                    dtype=str,
-                    keep_default_na=False,
-                    skip_blank_lines=False,
-                    sep=delimiter,
-                    engine="c",
-                )
-                break
-            except UnicodeDecodeError:
-                if i == len(candidates) - 1:
-                    raise
-    except pd.errors.ParserError as exc:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if m:
-            raise ValueError(
-                f"第 {m.group(2)} 行有 {m.group(3)} 个字段，应为 {m.group(1)} 个（多余的分隔符或引号未闭合）"
-            ) from None
+        data = read_bytes(source)
+    except OSError as exc:
+        raise TableError(f"无法打开文件（{exc.strerror or type(exc).__name__}）") from None
+    suffix = suffix_of(source)
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            return read_workbook(data)
+        return [read_csv(data, suffix)]
+    except TableError:
         raise
-    return frame.fillna("")
+    except Exception:  # a reader bug or an exotic file: still one Chinese message
+        raise TableError(BROKEN if suffix in EXCEL_SUFFIXES else "无法读取：文件格式无法识别") from None
+
+
+def read_raw(source: SourceLike) -> pd.DataFrame:
+    """The first sheet's cells as strings, no header interpretation, one row
+    per sheet row.  Raises :class:`TableError`."""
+    return read_sheets(source)[0].frame
 
 
 def _stripped(column: pd.Series) -> np.ndarray:
@@ -166,6 +112,8 @@ def match_headers(cells: Sequence[str], columns: Sequence[Column]) -> dict[int, 
     found: dict[int, str] = {}
     taken: set[str] = set()
     for pos, cell in enumerate(cells):
+        if len(cell) > MAX_HEADER_CHARS:  # a data cell, perhaps of megabytes
+            continue
         key = lookup.get(header_key(cell))
         if key is not None and key not in taken:
             found[pos] = key
@@ -173,31 +121,84 @@ def match_headers(cells: Sequence[str], columns: Sequence[Column]) -> dict[int, 
     return found
 
 
-def read_table(path: Path, columns: Sequence[Column], report: Report) -> Table | None:
-    """Read *path* and map its header to *columns*.
+#: Words that open a notes row under a table (in its first non-empty cell).
+NOTE_WORDS = ("合计", "总计", "小计", "制表", "填表", "审核", "负责人", "单位负责人", "备注", "注:", "说明:", "附注")
 
-    Problems (unreadable file, missing header, missing required columns) go
-    to *report*; ``None`` is returned when the table cannot be used at all.
-    """
-    name = path.name
-    try:
-        raw = read_raw(path)
-    except (UnicodeDecodeError, ValueError, OSError, pd.errors.ParserError) as exc:
-        report.error(name, None, None, f"无法读取文件：{exc}")
-        return None
-    if raw.empty:
-        report.error(name, None, None, "文件为空")
-        return None
-    # Header: the first row among the first few that names the most columns.
+
+def is_note(text: str) -> bool:
+    """Whether a row whose first non-empty cell is *text* is a notes row
+    (合计, 制表人：张三, 填表说明 …)."""
+    t = "".join(unicodedata.normalize("NFKC", text).split())
+    return t.startswith(NOTE_WORDS)
+
+
+def find_header(frame: pd.DataFrame, columns: Sequence[Column]) -> tuple[int, dict[int, str]]:
+    """The row among the first :data:`HEADER_SCAN_ROWS` that names the most
+    columns, and its mapping (``-1, {}`` when none names any)."""
     best_row, best = -1, dict[int, str]()
-    for r in range(min(HEADER_SCAN_ROWS, len(raw))):
-        found = match_headers([str(c) for c in raw.iloc[r].tolist()], columns)
+    for r in range(min(HEADER_SCAN_ROWS, len(frame))):
+        found = match_headers([str(c) for c in frame.iloc[r].tolist()], columns)
         if len(found) > len(best):
             best_row, best = r, found
+    return best_row, best
+
+
+def choose_sheet(sheets: list[RawSheet], columns: Sequence[Column]) -> tuple[int, int, dict[int, str]]:
+    """The sheet whose header names the most columns (the first on a tie),
+    its header row and mapping."""
+    best = (0, -1, dict[int, str]())
+    for index, sheet in enumerate(sheets):
+        row, found = find_header(sheet.frame, columns)
+        if len(found) > len(best[2]):
+            best = (index, row, found)
+    return best
+
+
+def trailing_notes(cells: list[np.ndarray], nonempty: np.ndarray) -> list[int]:
+    """Positions of the notes rows after the last data row: walking up from
+    the last non-empty row, every row whose first non-empty cell opens with
+    one of :data:`NOTE_WORDS`."""
+    out: list[int] = []
+    for i in np.flatnonzero(nonempty)[::-1].tolist():
+        first = next((str(c[i]) for c in cells if c[i]), "")
+        if not is_note(first):
+            break
+        out.append(i)
+    return out[::-1]
+
+
+def read_table(source: SourceLike, columns: Sequence[Column], report: Report, *, need_rows: bool = False) -> Table | None:
+    """Read *source* and map its header to *columns*.
+
+    Problems (unreadable file, missing header, missing required columns, and
+    with *need_rows* a table without data rows) go to *report*; ``None`` is
+    returned when the table cannot be used at all.  In a workbook of several
+    sheets the sheet whose header names the most columns is used.
+    """
+    name = name_of(source)
+    try:
+        sheets = read_sheets(source)
+    except RowError as exc:
+        report.error(name, exc.row, None, str(exc))
+        return None
+    except TableError as exc:
+        report.error(name, None, None, str(exc))
+        return None
+    if all(s.frame.empty for s in sheets):
+        report.error(name, None, None, "文件为空")
+        return None
+    index, best_row, best = choose_sheet(sheets, columns)
     if len(best) < min(2, len(columns)):
-        report.error(name, None, None, "找不到表头行：前 10 行中没有可识别的列名（如 " +
+        where = "前 10 行" if len(sheets) == 1 else f"{len(sheets)} 个工作表的前 10 行中都"
+        report.error(name, None, None, f"找不到表头行：{where}没有可识别的列名（如 " +
                      "、".join(c.label for c in columns[:4]) + "）")
         return None
+    sheet = sheets[index]
+    if index > 0:
+        report.warning(name, None, None, f"数据取自工作表{sheet_label(sheets, index)}：前面的工作表中没有这份名录的表头")
+    for row, message in sheet.notes:
+        report.warning(name, row, None, message)
+    raw = sheet.frame
     header_cells = [str(c).strip() for c in raw.iloc[best_row].tolist()]
     missing = [c for c in columns if c.required and c.key not in best.values()]
     for col in missing:
@@ -206,26 +207,39 @@ def read_table(path: Path, columns: Sequence[Column], report: Report) -> Table |
         return None
     body = raw.iloc[best_row + 1 :]
     rows = np.arange(best_row + 2, best_row + 2 + len(body), dtype=np.int64)
-    data = {key: _stripped(body.iloc[:, pos]) for pos, key in best.items()}
+    cells = [_stripped(body.iloc[:, pos]) for pos in range(body.shape[1])]
+    nonempty = np.zeros(len(body), dtype=bool)
+    for cell_col in cells:
+        nonempty |= cell_col != ""
+    notes = trailing_notes(cells, nonempty)
+    for i in notes:
+        text = cells_text([str(c[i]) for c in cells])
+        report.warning(name, int(rows[i]), None, f"「{shown(text)}」是表尾备注，已跳过")
+    keep = nonempty.copy()
+    keep[notes] = False
+    data = {key: cells[pos] for pos, key in best.items()}
     extra_pos = [p for p, h in enumerate(header_cells) if p not in best and h]
     # Cells under no header: in a CSV a sign of a stray delimiter, in a
     # workbook perhaps a note; either way the user must know.
-    is_csv = path.suffix.lower() in CSV_SUFFIXES
+    is_csv = suffix_of(source) in CSV_SUFFIXES
     for pos in (p for p, h in enumerate(header_cells) if not h):
-        stray = [str(c).strip() for c in body.iloc[:, pos].tolist()]
-        for i in (i for i, c in enumerate(stray) if c):
-            msg = f"表头以外的第 {pos + 1} 列有内容「{stray[i]}」" + ("（多余的分隔符？）" if is_csv else "，已忽略")
+        for i in np.flatnonzero((cells[pos] != "") & keep).tolist():
+            msg = f"表头以外的第 {pos + 1} 列有内容「{shown(cells[pos][i])}」" + ("（多余的分隔符？）" if is_csv else "，已忽略")
             (report.error if is_csv else report.warning)(name, int(rows[i]), None, msg)
     frame = pd.DataFrame(data)
     for pos in extra_pos:
-        frame["extra:" + header_cells[pos]] = _stripped(body.iloc[:, pos])
-    # Drop rows that are entirely empty (spacer rows, trailing rows).
-    nonempty = (frame != "").any(axis=1).to_numpy()
-    frame = frame.loc[nonempty].reset_index(drop=True)
+        frame["extra:" + header_cells[pos]] = cells[pos]
+    # Keep rows with data (drop spacer rows, trailing empty rows, notes rows).
+    # A row with content only under no header is reported above, not kept.
+    keep &= (frame != "").any(axis=1).to_numpy()
+    frame = frame.loc[keep].reset_index(drop=True)
+    if need_rows and frame.empty:
+        report.error(name, None, None, "只有表头，没有数据行")
+        return None
     return Table(
         file=name,
         data=frame,
-        rows=rows[nonempty],
+        rows=rows[keep],
         headers={key: header_cells[pos] for pos, key in best.items()},
         extra=[header_cells[p] for p in extra_pos],
     )
