@@ -7,16 +7,13 @@ service calls it in a worker thread, never on the event loop.
 from __future__ import annotations
 
 import logging
-import tempfile
-import warnings
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from api.problems import UploadRejected, problem_json
-from scheduler.io import Problem, Report, load
-from scheduler.summary import summarise
-from scheduler.workdays import CalendarCoverageWarning
+from scheduler.app.inputs import validate
+from scheduler.io import Problem
+from scheduler.io.source import Source
 
 log = logging.getLogger("onevisit.api")
 
@@ -24,44 +21,33 @@ UNREADABLE = "无法读取此文件：文件已损坏，或内容与扩展名不
 
 
 def validate_files(files: dict[str, bytes]) -> dict[str, Any]:
-    """Validate uploaded files (base name -> content); the CLI's JSON shape.
+    """Validate uploaded files (base name -> content) in memory, with the
+    CLI's use case; the CLI's JSON shape.
 
     A reader that raises instead of reporting is answered as an upload that
     cannot be read, naming the file it was reading (all files if unknown).
     """
-    with tempfile.TemporaryDirectory(prefix="onevisit-upload-") as tmp:
-        folder = Path(tmp)
-        paths = []
-        for name, content in sorted(files.items()):
-            path = folder / name
-            path.write_bytes(content)
-            paths.append(path)
-        report = Report()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", CalendarCoverageWarning)
-                inputs = load(paths, report)
-            summary = summarise(inputs) if inputs is not None else None
-        except Exception as exc:
-            culprit = file_in_traceback(exc.__traceback__, folder)
-            log.warning("reader failed on %s", culprit or sorted(files), exc_info=exc)
-            names = [culprit] if culprit else sorted(files)
-            raise UploadRejected([Problem(name, None, None, UNREADABLE) for name in names]) from None
-    if summary is not None:  # file names, not the temporary folder's paths
-        summary["sources"] = {role: Path(source).name for role, source in summary["sources"].items()}
+    sources = [Source(name, content) for name, content in sorted(files.items())]
+    try:
+        result = validate(sources)
+    except Exception as exc:
+        culprit = file_in_traceback(exc.__traceback__, set(files))
+        log.warning("reader failed on %s", culprit or sorted(files), exc_info=exc)
+        names = [culprit] if culprit else sorted(files)
+        raise UploadRejected([Problem(name, None, None, UNREADABLE) for name in names]) from None
     return {
-        "ok": report.ok,
-        "problems": [problem_json(p) for p in report.sorted()],
-        "summary": summary,
+        "ok": result.ok,
+        "problems": [problem_json(p) for p in result.report.sorted()],
+        "summary": result.summary,
     }
 
 
-def file_in_traceback(tb: TracebackType | None, folder: Path) -> str | None:
+def file_in_traceback(tb: TracebackType | None, names: set[str]) -> str | None:
     """The name of the uploaded file the innermost failing frame was reading.
 
-    Readers take the file's path as an argument, so the innermost frame
-    holding a path inside *folder* names the file that could not be read.
-    The first frame, the caller's, is not looked at: it holds every path.
+    Readers take the file's :class:`Source` as an argument, so the innermost
+    frame holding one of the uploads names the file that could not be read.
+    The first frame, the caller's, is not looked at: it holds every upload.
     """
     frames = []
     while tb is not None:
@@ -69,6 +55,6 @@ def file_in_traceback(tb: TracebackType | None, folder: Path) -> str | None:
         tb = tb.tb_next
     for frame in reversed(frames[1:]):
         for value in frame.f_locals.values():
-            if isinstance(value, Path) and value.parent == folder:
+            if isinstance(value, Source) and value.name in names:
                 return value.name
     return None

@@ -66,14 +66,13 @@ def main() -> None:
             write_draw(result, dataset, root / "draw")
             typed = schedule(replace(inputs, dataset=dataset, round=round_), PublishedDraw.from_result(result), SolverSettings())
             write_bytes(root / "plan.json", planfile.to_bytes(typed))
-        plan = planfile.to_json(typed)
         print(f"plan: {len(typed.visits):,} visits")
         for old in (root / "serial", root / "exports"):
             shutil.rmtree(old, ignore_errors=True)
         write_bytes(root / "results.csv", demo_results_csv(typed))
-        results = read_results(root / "results.csv", plan, dataset.items, Report())
+        results = read_results(root / "results.csv", typed, dataset.items, Report())
         t0 = time.perf_counter()
-        ctx = build_context(plan, dataset, root / "draw", results)
+        ctx = build_context(typed, dataset, PublishedDraw.load(root / "draw"), results or [])
         print(f"context: {time.perf_counter() - t0:.1f} s ({len(ctx.results):,} item results)")
         # Serial, part by part.
         parts: dict[str, list[float]] = {}

@@ -384,7 +384,7 @@ def export_cmd(
         recorded = record_results(results, plan, inputs)
         print_results(recorded)
         entered = recorded.results
-    summary = export_uc(plan, inputs, out, draw=published, draw_folder=draw_folder, results=entered, workers=workers,
+    summary = export_uc(plan, inputs, out, draw=published, results=entered, workers=workers,
                         force=force, on_progress=progress_printer())
     print_parts(summary.parts)
     print_written(out)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
 
+from scheduler.plan import Audit, Plan, PlanRound, ScheduledVisit, Statistics, Team, TeamMember, Unassigned
 from scheduler.uscc import check_char, org_check_char
+from scheduler.vocabulary import LEADER
 
 ENTERPRISE_HEADER = ["统一社会信用代码", "企业名称", "乡镇街道", "地址", "信用风险分类", "监管标签", "登记状态", "上次检查日期"]
 ITEM_HEADER = ["事项编码", "部门", "事项名称", "检查对象标签", "A类抽查比例", "B类抽查比例", "C类抽查比例", "D类抽查比例", "每户所需人数", "资格要求"]
@@ -87,3 +90,25 @@ def write_folder(folder: Path, *, enterprises: list[list[str]] | None = None,
     write_csv(folder / "items.csv", ITEM_HEADER, items if items is not None else item_rows())
     write_csv(folder / "inspectors.csv", INSPECTOR_HEADER, inspectors if inspectors is not None else inspector_rows())
     return folder
+
+
+def tiny_plan(visits: Sequence[tuple[str, Sequence[str], str]], unassigned: Sequence[tuple[str, Sequence[str]]] = (),
+              window: tuple[str, str] = ("2026-10-12", "2026-12-25")) -> Plan:
+    """A minimal typed plan: (uscc, item codes, date) per scheduled visit,
+    (uscc, item codes) per unassigned one; ids V0001…, one-officer teams."""
+    def agencies(items: Sequence[str]) -> tuple[str, ...]:
+        return tuple(sorted({i.split("-")[0] for i in items}))
+
+    scheduled = tuple(
+        ScheduledVisit(f"V{n:04d}", uscc, f"企业{n}", "城关镇", tuple(items), agencies(items), dt.date.fromisoformat(day),
+                       Team((TeamMember("SCJG0001", "张三", "SCJG", LEADER, True, 0),)))
+        for n, (uscc, items, day) in enumerate(visits, start=1))
+    missing = tuple(
+        Unassigned(f"V{n:04d}", uscc, f"企业{n}", "清河镇", tuple(items), agencies(items), ("x",))
+        for n, (uscc, items) in enumerate(unassigned, start=len(visits) + 1))
+    return Plan(
+        round=PlanRound("测试", "", dt.date.fromisoformat(window[0]), dt.date.fromisoformat(window[1]), "SCJG", False),
+        visits=scheduled, unassigned=missing,
+        statistics=Statistics(len(scheduled) + len(missing), len(scheduled), len(missing), 1.0, 1.0, 0, 0, 0.0, 0, {}, {}, ()),
+        audit=Audit("", "", {}, {}),
+    )

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from scheduler.cli import app
+from scheduler.app.demo import demo as run_demo
+from scheduler.app.drawing import load_draw
+from scheduler.app.inputs import load_inputs
+from scheduler.app.results import record_results
+from scheduler.app.scheduling import load_plan
 from scheduler.export.context import ExportContext, build_context
-from scheduler.io import Report, load
-from scheduler.io.results import read_results
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/builders.py
@@ -24,18 +23,15 @@ def sample_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample county's round, run through the use cases (the demo's)."""
     out = tmp_path_factory.mktemp("demo") / "demo"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+    return run_demo(out)
 
 
 @pytest.fixture(scope="session")
 def ctx(demo: Path, sample_dir: Path) -> ExportContext:
-    inputs = load([sample_dir], Report())
-    assert inputs is not None
-    plan: dict[str, Any] = json.loads((demo / "schedule" / "plan.json").read_text(encoding="utf-8"))
-    report = Report()
-    results = read_results(next((demo / "results").glob("*.csv")), plan, inputs.dataset.items, report)
-    assert results and report.ok, report.sorted()
-    return build_context(plan, inputs.dataset, demo / "draw", results)
+    inputs = load_inputs([sample_dir])
+    plan = load_plan(demo / "schedule" / "plan.json")
+    recorded = record_results(next((demo / "results").glob("*.csv")), plan, inputs)
+    assert recorded.results and recorded.report.ok
+    return build_context(plan, inputs.dataset, load_draw(demo / "draw"), recorded.results)

@@ -77,8 +77,10 @@ def make_case(folder: Path, visits: list[tuple[str, list[str]]], officers: list[
     write_csv(folder / "inspectors.csv", INSPECTOR_HEADER, officers)
     if history:
         write_csv(folder / "history.csv", ["统一社会信用代码", "检查日期", "部门", "检查人员编号"], history)
+    # The round takes the items the cases draw (a round item without officers is an input error).
+    codes = ", ".join(f'"{c}"' for c in sorted({c for _, items in visits for c in items}))
     (folder / "round.toml").write_text(
-        f'name = "测试轮次"\nlead_agency = "市场监管"\n[window]\nstart = {window[0]}\nend = {window[1]}\n'
+        f'name = "测试轮次"\nlead_agency = "市场监管"\nitems = [{codes}]\n[window]\nstart = {window[0]}\nend = {window[1]}\n'
         f"[assignment]\navoid_home_township = {'true' if avoid_home else 'false'}\n", encoding="utf-8")
     report = Report()
     inputs = load([folder], report)

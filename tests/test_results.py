@@ -10,11 +10,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from builders import tiny_plan
 
 from scheduler.export.context import ExportContext
 from scheduler.export.results_form import CHOICES_SHEET, FORM_SHEET, HEADERS, results_form
 from scheduler.io import Report
 from scheduler.io.results import read_results
+from scheduler.plan import Plan
 from scheduler.results import NO_PROBLEM, VOCABULARY, ResultError, combine, parse_result
 
 
@@ -38,18 +40,10 @@ def test_combine_reports_every_finding_and_no_problem_only_when_nothing_was_foun
     assert combine([]) == ()
 
 
-def _plan() -> dict[str, Any]:
-    return {
-        "round": {"window": {"start": "2026-10-12", "end": "2026-12-25"}},
-        "visits": [
-            {"visit_id": "V0001", "uscc": "91330799000000011X", "date": "2026-10-15", "items": ["SCJG-001", "XFJY-001"],
-             "agencies": ["SCJG", "XFJY"], "name": "甲公司", "township": "城关镇"},
-            {"visit_id": "V0002", "uscc": "913307990000000220", "date": "2026-10-16", "items": ["SCJG-001"],
-             "agencies": ["SCJG"], "name": "乙公司", "township": "城关镇"},
-        ],
-        "unassigned": [{"visit_id": "V0003", "uscc": "913307990000000331", "items": ["SCJG-001"], "agencies": ["SCJG"],
-                        "name": "丙公司", "township": "清河镇", "reasons": ["x"]}],
-    }
+def _plan() -> Plan:
+    return tiny_plan([("91330799000000011X", ["SCJG-001", "XFJY-001"], "2026-10-15"),
+                      ("913307990000000220", ["SCJG-001"], "2026-10-16")],
+                     [("913307990000000331", ["SCJG-001"])])
 
 
 class _Item:
@@ -115,9 +109,9 @@ def test_the_results_form_lists_every_visit_and_item_and_reads_back_when_filled(
     ws = wb[FORM_SHEET]
     assert [c.value for c in ws[2]] == list(HEADERS)
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
-    expected = [(v["visit_id"], code) for v in sorted(ctx.plan["visits"], key=lambda v: (v["date"], v["township"], v["visit_id"]))
-                for code in v["items"]]
-    expected += [(u["visit_id"], code) for u in ctx.plan["unassigned"] for code in u["items"]]
+    expected = [(v.visit_id, code) for v in sorted(ctx.plan.visits, key=lambda v: (v.date, v.township, v.visit_id))
+                for code in v.items]
+    expected += [(u.visit_id, code) for u in ctx.plan.unassigned for code in u.items]
     assert [(r[0], r[5]) for r in rows] == expected
     assert all(r[9] is None for r in rows)  # nothing entered yet
     # The result column offers the vocabulary as a drop-down list.

@@ -88,8 +88,7 @@ def demo(out: Path, *, force: bool = False, on_step: OnStep = lambda _: None) ->
         write_bytes(results_file, demo_results_csv(plan))
         recorded = record_results(results_file, plan, inputs)
         on_step(recorded)
-        parts = write_round_exports(plan, inputs, stage / "exports", draw=published, draw_folder=stage / "draw",
-                                    results=recorded.results,
+        parts = write_round_exports(plan, inputs, stage / "exports", draw=published, results=recorded.results,
                                     on_progress=lambda done, total: on_step(ExportProgress(done, total)))
         on_step(Exported(parts))
     return out

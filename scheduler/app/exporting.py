@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler import planfile
 from scheduler.app.errors import StaleInputs
 from scheduler.app.outputs import output_folder
 from scheduler.app.scheduling import plan_mismatches
@@ -28,7 +27,7 @@ class ExportSummary:
 
 
 def write_round_exports(plan: Plan, inputs: Inputs, folder: Path, *, draw: PublishedDraw | None = None,
-                        draw_folder: Path | None = None, results: Sequence[ItemResult] = (),
+                        results: Sequence[ItemResult] = (),
                         workers: int | None = None, on_progress: Progress = lambda done, total: None) -> dict[str, int]:
     """Write the exports into an existing (staging) folder."""
     changed = plan_mismatches(plan, inputs)
@@ -37,15 +36,15 @@ def write_round_exports(plan: Plan, inputs: Inputs, folder: Path, *, draw: Publi
     if draw is not None and draw.manifest_sha256 != plan.audit.draw_manifest_sha256:
         raise StaleInputs("安排结果不是按这次抽取结果生成的：抽取结果 manifest.json 的 SHA-256 与安排结果记录的不同 "
                           "(the plan was made from another draw)")
-    ctx = build_context(planfile.to_json(plan), inputs.dataset, draw_folder, list(results))
+    ctx = build_context(plan, inputs.dataset, draw, results)
     todo = write_exports(ctx, folder, workers, on_progress)
     return dict(Counter(job.part for job in todo))
 
 
-def export(plan: Plan, inputs: Inputs, out: Path, *, draw: PublishedDraw | None = None, draw_folder: Path | None = None,
+def export(plan: Plan, inputs: Inputs, out: Path, *, draw: PublishedDraw | None = None,
            results: Sequence[ItemResult] = (), workers: int | None = None, force: bool = False,
            on_progress: Progress = lambda done, total: None) -> ExportSummary:
     with output_folder(out, "export", force) as stage:
-        parts = write_round_exports(plan, inputs, stage, draw=draw, draw_folder=draw_folder, results=results,
+        parts = write_round_exports(plan, inputs, stage, draw=draw, results=results,
                                     workers=workers, on_progress=on_progress)
     return ExportSummary(out, parts)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from scheduler.app.errors import InputRejected
 from scheduler.io import Inputs, Report, load
+from scheduler.io.source import SourceLike
 from scheduler.summary import summarise
 from scheduler.workdays import CalendarCoverageWarning
 
@@ -25,8 +25,9 @@ class Validation:
         return self.report.ok
 
 
-def validate(sources: Sequence[Path], round_file: Path | None = None) -> Validation:
-    """Read and check every roster; never raises for bad data (the report says)."""
+def validate(sources: Sequence[SourceLike], round_file: SourceLike | None = None) -> Validation:
+    """Read and check every roster (folders, files, or in-memory uploads);
+    never raises for bad data (the report says)."""
     report = Report()
     with warnings.catch_warnings():
         # Calendar coverage is already reported as a warning in the report.
@@ -35,7 +36,7 @@ def validate(sources: Sequence[Path], round_file: Path | None = None) -> Validat
     return Validation(inputs, report, summarise(inputs) if inputs is not None else None)
 
 
-def load_inputs(sources: Sequence[Path], round_file: Path | None = None, *, need_round: bool = False) -> Inputs:
+def load_inputs(sources: Sequence[SourceLike], round_file: SourceLike | None = None, *, need_round: bool = False) -> Inputs:
     """The validated inputs, or :class:`InputRejected` with every problem."""
     result = validate(sources, round_file)
     if result.inputs is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler import planfile
 from scheduler.app.errors import ResultsRejected
 from scheduler.io import Inputs, Report
 from scheduler.io.results import read_results
@@ -27,7 +26,7 @@ def record_results(path: Path, plan: Plan, inputs: Inputs) -> RecordedResults:
     """The item results of *path*, checked against the plan; raises
     :class:`ResultsRejected` with every problem when any is an error."""
     report = Report()
-    found = read_results(path, planfile.to_json(plan), inputs.dataset.items, report)
+    found = read_results(path, plan, inputs.dataset.items, report)
     if found is None or not report.ok:
         raise ResultsRejected(report)
     return RecordedResults(tuple(found), report)

@@ -1,15 +1,17 @@
-"""What every export needs: the plan, enriched from the rosters, and, when
-given, the published draw folder and the entered results."""
+"""What every export needs: the typed plan, enriched from the rosters, and,
+when given, the published draw and the entered results."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from scheduler.domain import Dataset, Inspector
+from scheduler.draw.published import PublishedDraw
+from scheduler.draw.rule import DrawRule
+from scheduler.plan import Plan
 from scheduler.results import ItemResult
 from scheduler.vocabulary import LEADER
 
@@ -48,18 +50,27 @@ class WithdrawnEvent:
 
 @dataclass
 class ExportContext:
-    plan: dict[str, Any]
+    plan: Plan
     dataset: Dataset
     visits: list[VisitRow]
     townships: list[str]
     round_name: str
     verification: str  # the draw manifest's SHA-256, printed in footers
     stamp: dt.datetime  # fixed file time: the round's first day, 08:00
-    manifest: dict[str, Any] | None = None  # the draw's manifest.json, when the draw folder is given
-    rule: dict[str, Any] | None = None  # the draw's plan.json (items, ratios, eligibility)
+    draw: PublishedDraw | None = None  # the published draw, when given
     results: list[ItemResult] = field(default_factory=list)
     plan_version: int = 1  # 1 for the first published plan; each re-plan adds one
     withdrawn: list[WithdrawnEvent] = field(default_factory=list)
+
+    @property
+    def manifest(self) -> Mapping[str, Any] | None:
+        """The draw's public manifest.json, when the draw is given."""
+        return self.draw.manifest if self.draw is not None else None
+
+    @property
+    def rule(self) -> DrawRule | None:
+        """The draw's rule (items, ratios, seed sources), when the draw is given."""
+        return self.draw.rule if self.draw is not None else None
 
     @property
     def agency_names(self) -> dict[str, str]:
@@ -91,36 +102,32 @@ class ExportContext:
             self._withdrawn.setdefault(w.inspector_id, []).append(w)
 
 
-def _json(path: Path) -> dict[str, Any] | None:
-    if not path.is_file():
-        return None
-    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return doc
-
-
-def build_context(plan: dict[str, Any], dataset: Dataset, draw_folder: Path | None = None,
-                  results: list[ItemResult] | None = None) -> ExportContext:
+def build_context(plan: Plan, dataset: Dataset, draw: PublishedDraw | None = None,
+                  results: Sequence[ItemResult] = ()) -> ExportContext:
+    """Everything the exports need, from the typed plan, the rosters, the
+    published draw (when given) and the entered results."""
     officers = {o.id: o for o in dataset.inspectors}
     items = {i.code: i.name for i in dataset.items}
     names = dataset.agencies.names()
     address = dict(zip(dataset.enterprises["uscc"], dataset.enterprises["address"], strict=True))
     rows = []
-    for v in plan["visits"]:
-        team = tuple((officers[m["inspector_id"]], m["role"]) for m in v["team"])
+    for v in plan.visits:
+        team = tuple((officers[m.inspector_id], m.role) for m in v.team)
         leader = next(o for o, role in team if role == LEADER)
         rows.append(VisitRow(
-            visit_id=v["visit_id"], date=dt.date.fromisoformat(v["date"]), uscc=v["uscc"], name=v["name"],
-            township=v["township"], address=str(address.get(v["uscc"], "")),
-            items=tuple(items.get(code, code) for code in v["items"]),
-            agencies=tuple(names.get(a, a) for a in v["agencies"]), leader=leader, team=team,
+            visit_id=v.visit_id, date=v.date, uscc=v.uscc, name=v.name,
+            township=v.township, address=str(address.get(v.uscc, "")),
+            items=tuple(items.get(code, code) for code in v.items),
+            agencies=tuple(names.get(a, a) for a in v.agencies), leader=leader, team=team, revision=v.revision,
         ))
     rows.sort(key=lambda r: (r.date, r.township, r.visit_id))
-    start = dt.date.fromisoformat(plan["round"]["window"]["start"])
     return ExportContext(
         plan=plan, dataset=dataset, visits=rows, townships=sorted(set(dataset.enterprises["township"])),
-        round_name=plan["round"]["name"], verification=plan["audit"]["draw_manifest_sha256"],
-        stamp=dt.datetime.combine(start, dt.time(8, 0)),
-        manifest=_json(draw_folder / "manifest.json") if draw_folder is not None else None,
-        rule=_json(draw_folder / "plan.json") if draw_folder is not None else None,
-        results=list(results or []),
+        round_name=plan.round.name, verification=plan.audit.draw_manifest_sha256,
+        stamp=dt.datetime.combine(plan.round.start, dt.time(8, 0)),
+        draw=draw,
+        results=list(results),
+        plan_version=plan.version,
+        withdrawn=[WithdrawnEvent(w.visit_id, w.uscc, w.name, w.township, w.date, w.inspector_id, w.revision)
+                   for w in plan.withdrawn],
     )

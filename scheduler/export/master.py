@@ -29,33 +29,33 @@ def file_name(round_name: str) -> str:
 
 def master_workbook(ctx: ExportContext) -> bytes:
     plan, names = ctx.plan, ctx.agency_names
+    rnd, st = plan.round, plan.statistics
     footer = f"抽取复核码 {ctx.verification}"
     classes = dict(zip(ctx.dataset.enterprises["uscc"], ctx.dataset.enterprises["credit_class"], strict=True))
     item_agency = {i.code: i.agency for i in ctx.dataset.items}
     item_name = {i.code: i.name for i in ctx.dataset.items}
-    raw = {v["visit_id"]: v for v in plan["visits"]}
+    raw = {v.visit_id: v for v in plan.visits}
     wb = new_workbook()
 
-    st = plan["statistics"]
-    pairs = sum(len(v["items"]) for v in plan["visits"])
-    joint = sum(len(v["items"]) for v in plan["visits"] if len(v["agencies"]) > 1)
+    pairs = sum(len(v.items) for v in plan.visits)
+    joint = sum(len(v.items) for v in plan.visits if len(v.agencies) > 1)
     overview: list[list[object]] = [
         ["抽查轮次", ctx.round_name],
-        ["实施期限", f"{plan['round']['window']['start']} 至 {plan['round']['window']['end']}"],
-        ["发起部门", names.get(plan["round"]["lead_agency"], plan["round"]["lead_agency"])],
-        ["抽中企业（户）", st["visits"]],
-        ["已安排检查（户）", st["assigned"]],
-        ["未安排（户）", st["unassigned"]],
+        ["实施期限", f"{rnd.start} 至 {rnd.end}"],
+        ["发起部门", names.get(rnd.lead_agency, rnd.lead_agency)],
+        ["抽中企业（户）", st.visits],
+        ["已安排检查（户）", st.assigned],
+        ["未安排（户）", st.unassigned],
         ["抽查事项户次", pairs],
         ["跨部门联合抽查占比", f"{joint / pairs:.1%}" if pairs else "—"],
-        ["按抽取结果组队比例", f"{st['as_drawn_share']:.1%}"],
-        ["参与部门数", len({a for v in plan["visits"] for a in v["agencies"]})],
+        ["按抽取结果组队比例", f"{st.as_drawn_share:.1%}"],
+        ["参与部门数", len({a for v in plan.visits for a in v.agencies})],
     ]
-    by_class = Counter(classes.get(v["uscc"], "") for v in plan["visits"])
+    by_class = Counter(classes.get(v.uscc, "") for v in plan.visits)
     overview += [[f"信用风险分类 {c}（户）", by_class.get(c, 0)] for c in "ABCD"]
-    by_town = Counter(v["township"] for v in plan["visits"])
+    by_town = Counter(v.township for v in plan.visits)
     overview += [[f"乡镇街道：{t}（户）", by_town.get(t, 0)] for t in ctx.townships]
-    by_agency = Counter(a for v in plan["visits"] for a in v["agencies"])
+    by_agency = Counter(a for v in plan.visits for a in v.agencies)
     overview += [[f"部门：{names.get(a, a)}（户）", n] for a, n in sorted(by_agency.items())]
     table_sheet(wb, SHEETS[0], f"{ctx.round_name} 总览", ("项目", "数值"), overview, footer)
 
@@ -70,16 +70,16 @@ def master_workbook(ctx: ExportContext) -> bytes:
         rows: list[list[object]] = []
         for v in ctx.visits:
             r = raw[v.visit_id]
-            if agency not in r["agencies"]:
+            if agency not in r.agencies:
                 continue
-            mine = [item_name[c] for c in r["items"] if item_agency.get(c) == agency]
+            mine = [item_name[c] for c in r.items if item_agency.get(c) == agency]
             team = [o.name for o, _ in v.team if o.agency == agency]
             rows.append([len(rows) + 1, v.date.isoformat(), v.township, v.name, v.uscc, "\n".join(mine), "、".join(team)])
         table_sheet(wb, names.get(agency, agency), f"{ctx.round_name} {names.get(agency, agency)}", AGENCY_HEADERS, rows,
                footer, centered=(1, 2))
 
-    unassigned = [[u["visit_id"], u["township"], u["name"], u["uscc"], "\n".join(item_name.get(c, c) for c in u["items"]),
-                   "、".join(names.get(a, a) for a in u["agencies"]), "\n".join(u["reasons"])] for u in plan["unassigned"]]
+    unassigned = [[u.visit_id, u.township, u.name, u.uscc, "\n".join(item_name.get(c, c) for c in u.items),
+                   "、".join(names.get(a, a) for a in u.agencies), "\n".join(u.reasons)] for u in plan.unassigned]
     table_sheet(wb, SHEETS[2], f"{ctx.round_name} 未安排的检查及原因", UNASSIGNED_HEADERS, unassigned, footer)
 
     work: dict[str, list[tuple[str, str]]] = {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
@@ -30,6 +30,7 @@ from scheduler.export.workbook import (
     table_sheet,
     workbook_bytes,
 )
+from scheduler.plan import ScheduledVisit, Unassigned
 from scheduler.results import NO_PROBLEM, VOCABULARY, ItemResult, combine
 from scheduler.textfmt import width
 
@@ -52,9 +53,9 @@ def results_file(round_name: str) -> str:
     return f"{round_name}_抽查结果公示.xlsx"
 
 
-def _drawn(ctx: ExportContext) -> list[dict[str, Any]]:
+def _drawn(ctx: ExportContext) -> list[ScheduledVisit | Unassigned]:
     """Every drawn enterprise (scheduled or not), by township and name."""
-    return sorted([*ctx.plan["visits"], *ctx.plan["unassigned"]], key=lambda v: (v["township"], v["name"], v["uscc"]))
+    return sorted([*ctx.plan.visits, *ctx.plan.unassigned], key=lambda v: (v.township, v.name, v.uscc))
 
 
 def titled(round_name: str, what: str) -> str:
@@ -88,28 +89,28 @@ def _text_sheet(wb: Workbook, title: str, heading: str, paragraphs: list[str], f
 
 
 def _task_paragraphs(ctx: ExportContext) -> list[str]:
-    plan, names = ctx.plan, ctx.authorities
-    rnd = plan["round"]
+    names = ctx.authorities
+    rnd = ctx.plan.round
     drawn = _drawn(ctx)
-    agencies = sorted({a for v in drawn for a in v["agencies"]})
-    lead = names.get(rnd["lead_agency"], rnd["lead_agency"])
-    others = [names.get(a, a) for a in agencies if a != rnd["lead_agency"]]
-    pairs = sum(len(v["items"]) for v in drawn)
-    joint = sum(1 for v in drawn if len(v["agencies"]) > 1)
-    window = f"{rnd['window']['start']} 至 {rnd['window']['end']}"
-    code = f"（{rnd['code']}）" if rnd.get("code") else ""
-    algorithm = ctx.manifest["algorithm"] if ctx.manifest else "onevisit-draw-sha256-v2"
-    team = rnd.get("min_team_size", 2)
-    commitments = ctx.rule["seed"]["commitments"] if ctx.rule else []
+    agencies = sorted({a for v in drawn for a in v.agencies})
+    lead = names.get(rnd.lead_agency, rnd.lead_agency)
+    others = [names.get(a, a) for a in agencies if a != rnd.lead_agency]
+    pairs = sum(len(v.items) for v in drawn)
+    joint = sum(1 for v in drawn if len(v.agencies) > 1)
+    window = f"{rnd.start} 至 {rnd.end}"
+    code = f"（{rnd.code}）" if rnd.code else ""
+    algorithm = ctx.rule.algorithm if ctx.rule else "onevisit-draw-sha256-v2"
+    team = rnd.min_team_size
+    commitments = ctx.rule.commitments if ctx.rule else ()
     if commitments:
-        source = (f"随机数种子由事先公布承诺值的 {len(commitments)} 方（{'、'.join(c['party'] for c in commitments)}）"
+        source = (f"随机数种子由事先公布承诺值的 {len(commitments)} 方（{'、'.join(c.party for c in commitments)}）"
                   "揭示的秘密值和事先无人知道的公开随机源共同生成")
     else:
         source = "随机数种子已随抽取结果公布"
     return [
         f"根据“双随机、一公开”监管工作要求，{lead}" + (f"会同{'、'.join(others)}" if others else "")
-        + f"开展{rnd['name']}{code}。现将抽查任务公告如下：",
-        f"一、抽查事项及比例。本次抽查共 {len(ctx.rule['items']) if ctx.rule else len({i for v in drawn for i in v['items']})} "
+        + f"开展{rnd.name}{code}。现将抽查任务公告如下：",
+        f"一、抽查事项及比例。本次抽查共 {len(ctx.rule.items) if ctx.rule else len({i for v in drawn for i in v.items})} "
         f"个事项，涉及 {len(agencies)} 个部门；各事项按企业信用风险分类确定抽查比例，信用风险越高比例越高，"
         "信用风险低的企业同样纳入抽取范围（不搞免于抽查）。详见“抽查事项”工作表。",
         f"二、抽查对象。从检查对象名录库中随机抽取，共抽中 {len(drawn)} 户企业、{pairs} 个事项户次；"
@@ -132,23 +133,23 @@ def task_notice(ctx: ExportContext) -> bytes:
     item_name = {i.code: i.name for i in ctx.dataset.items}
     item_agency = {i.code: i.agency for i in ctx.dataset.items}
     wb = new_workbook()
-    code = ctx.plan["round"].get("code")
+    code = ctx.plan.round.code
     _text_sheet(wb, TASK_SHEETS[0], titled(ctx.round_name, "抽查任务公告") + (f"\n{code}" if code else ""), _task_paragraphs(ctx),
                 footer)
-    window = f"{ctx.plan['round']['window']['start']} 至 {ctx.plan['round']['window']['end']}"
+    window = f"{ctx.plan.round.start} 至 {ctx.plan.round.end}"
     drawn = _drawn(ctx)
-    rows = [[n, v["name"], v["uscc"], v["township"], "\n".join(item_name.get(c, c) for c in v["items"]),
-             "、".join(names.get(a, a) for a in v["agencies"]), inspection_type(v["agencies"])]
+    rows = [[n, v.name, v.uscc, v.township, "\n".join(item_name.get(c, c) for c in v.items),
+             "、".join(names.get(a, a) for a in v.agencies), inspection_type(v.agencies)]
             for n, v in enumerate(drawn, start=1)]
     table_sheet(wb, TASK_SHEETS[1], f"{ctx.round_name} 抽查名单（共 {len(drawn)} 户，检查时间 {window}）", LIST_HEADERS, rows,
                 footer, centered=(1, 7))
-    count = Counter(c for v in drawn for c in v["items"])
+    count = Counter(c for v in drawn for c in v.items)
     items: list[list[object]] = []
     if ctx.rule is not None:
-        for it in ctx.rule["items"]:
-            scope = "、".join(it["target_tags"]) or "全部检查对象"
-            items.append([it["code"], it["name"], names.get(it["agency"], it["agency_name"]), scope,
-                          *[_percent(it["ratios"][c]) for c in "ABCD"], count.get(it["code"], 0)])
+        for it in ctx.rule.items:
+            scope = "、".join(it.target_tags) or "全部检查对象"
+            items.append([it.code, it.name, names.get(it.agency, it.agency_name), scope,
+                          *[_percent(it.ratios[c]) for c in "ABCD"], count.get(it.code, 0)])
     else:
         for c in sorted(count):
             items.append([c, item_name.get(c, c), names.get(item_agency.get(c, ""), ""), "", "", "", "", "", count[c]])
@@ -157,17 +158,16 @@ def task_notice(ctx: ExportContext) -> bytes:
     return workbook_bytes(wb, ctx.stamp)
 
 
-def _percent(ratio: str) -> str:
-    value = float(ratio) * 100
-    return f"{value:g}%"
+def _percent(ratio: Decimal) -> str:
+    return f"{float(ratio) * 100:g}%"
 
 
-def enterprise_results(ctx: ExportContext) -> list[tuple[dict[str, Any], list[ItemResult]]]:
+def enterprise_results(ctx: ExportContext) -> list[tuple[ScheduledVisit | Unassigned, list[ItemResult]]]:
     """Each drawn enterprise with entered results, with those results."""
     by_uscc: dict[str, list[ItemResult]] = {}
     for r in ctx.results:
         by_uscc.setdefault(r.uscc, []).append(r)
-    return [(v, by_uscc[v["uscc"]]) for v in _drawn(ctx) if v["uscc"] in by_uscc]
+    return [(v, by_uscc[v.uscc]) for v in _drawn(ctx) if v.uscc in by_uscc]
 
 
 def _dates(results: list[ItemResult]) -> str:
@@ -187,10 +187,10 @@ def results_notice(ctx: ExportContext) -> bytes:
     detail: list[list[object]] = []
     for v, results in entered:
         agencies = sorted({item_agency.get(r.item, "") for r in results})
-        rows.append([len(rows) + 1, v["name"], v["uscc"], "、".join(names.get(a, a) for a in agencies),
-                     inspection_type(v["agencies"]), _dates(results), "；".join(combine([r.values for r in results]))])
+        rows.append([len(rows) + 1, v.name, v.uscc, "、".join(names.get(a, a) for a in agencies),
+                     inspection_type(v.agencies), _dates(results), "；".join(combine([r.values for r in results]))])
         for r in results:
-            detail.append([len(detail) + 1, v["name"], v["uscc"], item_name.get(r.item, r.item),
+            detail.append([len(detail) + 1, v.name, v.uscc, item_name.get(r.item, r.item),
                            names.get(item_agency.get(r.item, ""), ""), r.date.isoformat(), "；".join(r.values)])
     table_sheet(wb, RESULT_SHEETS[0], f"{ctx.round_name} 抽查结果公示（{len(rows)} 户）", RESULT_HEADERS, rows, footer,
                 centered=(1, 6), empty="尚无已录入的检查结果。")
@@ -198,9 +198,9 @@ def results_notice(ctx: ExportContext) -> bytes:
                 centered=(1, 6), empty="尚无已录入的检查结果。")
     drawn = _drawn(ctx)
     outcome = Counter(v for _, results in entered for v in combine([r.values for r in results]))
-    published = {e["uscc"] for e, _ in entered}
-    pending = [v for v in drawn if v["uscc"] not in published]
-    partial = sum(1 for v, results in entered if len(results) < len(v["items"]))
+    published = {e.uscc for e, _ in entered}
+    pending = [v for v in drawn if v.uscc not in published]
+    partial = sum(1 for v, results in entered if len(results) < len(v.items))
     info: list[list[object]] = [
         ["抽查轮次", ctx.round_name],
         ["抽中企业（户）", len(drawn)],

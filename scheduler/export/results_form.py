@@ -8,12 +8,11 @@ The form is internal (it names the team leader); it is not published.
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from scheduler.export.context import ExportContext
 from scheduler.export.workbook import new_workbook, table_sheet, workbook_bytes
+from scheduler.plan import ScheduledVisit, Unassigned
 from scheduler.results import VOCABULARY
 
 HEADERS = ("检查编号", "计划检查日期", "乡镇街道", "企业名称", "统一社会信用代码", "事项编码", "抽查事项", "检查实施机关",
@@ -37,15 +36,17 @@ def form_rows(ctx: ExportContext) -> list[list[object]]:
     names = ctx.authorities
     items = {i.code: i for i in ctx.dataset.items}
     leaders = {v.visit_id: v.leader.name for v in ctx.visits}
-    visits: list[dict[str, Any]] = sorted(ctx.plan["visits"], key=lambda v: (v["date"], v["township"], v["visit_id"]))
-    unassigned: list[dict[str, Any]] = sorted(ctx.plan["unassigned"], key=lambda v: (v["township"], v["visit_id"]))
+    visits = sorted(ctx.plan.visits, key=lambda v: (v.date, v.township, v.visit_id))
+    unassigned = sorted(ctx.plan.unassigned, key=lambda v: (v.township, v.visit_id))
     rows: list[list[object]] = []
-    for v in [*visits, *unassigned]:
-        for code in v["items"]:
+    listed: list[ScheduledVisit | Unassigned] = [*visits, *unassigned]
+    for v in listed:
+        day = v.date.isoformat() if isinstance(v, ScheduledVisit) else "未安排"
+        for code in v.items:
             item = items.get(code)
             agency = names.get(item.agency, item.agency) if item else ""
-            rows.append([v["visit_id"], v.get("date", "未安排"), v["township"], v["name"], v["uscc"], code,
-                         item.name if item else code, agency, leaders.get(v["visit_id"], ""), None, None, None])
+            rows.append([v.visit_id, day, v.township, v.name, v.uscc, code,
+                         item.name if item else code, agency, leaders.get(v.visit_id, ""), None, None, None])
     return rows
 
 

@@ -21,7 +21,7 @@ HOW_TO_VERIFY = (
 def verification_rows(ctx: ExportContext) -> list[list[object]]:
     """(项目, 内容) rows: what was published and how to check it."""
     rows: list[list[object]] = [["抽取结果清单（manifest.json）的 SHA-256", ctx.verification],
-                                ["随机数种子 S", ctx.plan["audit"]["seed"]]]
+                                ["随机数种子 S", ctx.plan.audit.seed]]
     m = ctx.manifest
     if m is not None:
         rows += [["抽取算法", m["algorithm"]], ["抽取规则 plan.json 的 SHA-256（P）", m["plan_sha256"]],
@@ -29,10 +29,9 @@ def verification_rows(ctx: ExportContext) -> list[list[object]]:
                  ["符合条件的检查对象（户）", m["eligible_enterprises"]],
                  ["公开随机源", m["seed_inputs"]["beacon"] or "（无）"]]
     if ctx.rule is not None:
-        seed = ctx.rule.get("seed", {})
-        if seed.get("beacon_description"):
-            rows.append(["公开随机源说明", seed["beacon_description"]])
-        rows += [[f"事先公布的承诺值：{c['party']}", c["sha256"]] for c in seed.get("commitments", [])]
+        if ctx.rule.beacon_description:
+            rows.append(["公开随机源说明", ctx.rule.beacon_description])
+        rows += [[f"事先公布的承诺值：{c.party}", c.sha256] for c in ctx.rule.commitments]
     if m is not None:
         rows += [[f"揭示的秘密值：{s['party']}", s["secret"]] for s in m["seed_inputs"]["secrets"]]
     else:

@@ -10,10 +10,8 @@ reported with file, row and column.
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
 
 from scheduler.domain import Item
 from scheduler.io import schemas
@@ -21,6 +19,7 @@ from scheduler.io.fields import FieldError, parse_date
 from scheduler.io.problems import Report, shown
 from scheduler.io.source import SourceLike
 from scheduler.io.table import read_table
+from scheduler.plan import Plan, ScheduledVisit, Unassigned
 from scheduler.results import ItemResult, ResultError, parse_result
 from scheduler.uscc import normalise as normalise_uscc
 
@@ -29,17 +28,16 @@ def _key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).upper()
 
 
-def read_results(path: SourceLike, plan: dict[str, Any], items: Sequence[Item], report: Report) -> list[ItemResult] | None:
+def read_results(path: SourceLike, plan: Plan, items: Sequence[Item], report: Report) -> list[ItemResult] | None:
     """The item results in *path*, in (uscc, item) order; ``None`` when the
     file cannot be read at all.  Problems go to *report*."""
     table = read_table(path, schemas.RESULT_COLUMNS, report)
     if table is None:
         return None
-    visits: dict[str, dict[str, Any]] = {v["uscc"]: v for v in plan["visits"]}
-    unassigned: dict[str, dict[str, Any]] = {u["uscc"]: u for u in plan["unassigned"]}
+    visits: dict[str, ScheduledVisit | Unassigned] = {v.uscc: v for v in plan.visits}
+    unassigned: dict[str, ScheduledVisit | Unassigned] = {u.uscc: u for u in plan.unassigned}
     by_name = {_key(i.name): i.code for i in items}
-    start = dt.date.fromisoformat(plan["round"]["window"]["start"])
-    end = dt.date.fromisoformat(plan["round"]["window"]["end"])
+    start, end = plan.round.start, plan.round.end
     codes, names, texts = table.column("item_code"), table.column("item_name"), table.column("result")
     dates, notes = table.column("date"), table.column("note")
     out: dict[tuple[str, str], ItemResult] = {}
@@ -60,10 +58,10 @@ def read_results(path: SourceLike, plan: dict[str, Any], items: Sequence[Item], 
             wanted = [by_name.get(_key(names[i]), "?" + names[i])]
             column = table.header("item_name")
         else:
-            wanted, column = list(visit["items"]), ""
-        bad = [w for w in wanted if w not in visit["items"]]
+            wanted, column = list(visit.items), ""
+        bad = [w for w in wanted if w not in visit.items]
         if bad:
-            expected = "、".join(visit["items"])
+            expected = "、".join(visit.items)
             report.error(table.file, row, column, f"「{shown(codes[i] or names[i])}」不是该企业本轮的抽查事项（应为 {expected}）")
             continue
         try:
@@ -80,8 +78,8 @@ def read_results(path: SourceLike, plan: dict[str, Any], items: Sequence[Item], 
             if not start <= day <= end:
                 report.error(table.file, row, table.header("date"), f"{day.isoformat()} 不在实施期限 {start} 至 {end} 内")
                 continue
-        elif "date" in visit:
-            day = dt.date.fromisoformat(visit["date"])
+        elif isinstance(visit, ScheduledVisit):
+            day = visit.date
         else:
             report.error(table.file, row, table.header("date") if "date" in table.data else None,
                          "该企业未安排检查日期，请填写实际检查日期")

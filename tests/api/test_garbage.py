@@ -101,10 +101,10 @@ def test_truncated_workbook_names_the_file(sample_dir: Path) -> None:
 
 
 def test_a_reader_that_raises_is_422_naming_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken_reader(path: Path, *args: object, **kwargs: object) -> None:
+    def broken_reader(source: object, *args: object, **kwargs: object) -> None:
         raise KeyError("internal detail")
 
-    monkeypatch.setattr(scheduler.io.dataset, "read_items", broken_reader)
+    monkeypatch.setattr(scheduler.io.dataset, "read_items_with_rows", broken_reader)
     folder = write_folder(tmp_path)
     problems = _rejected(client.post("/api/validate", files=_files(*[(p.name, p.read_bytes()) for p in sorted(folder.iterdir())])))
     assert [p["file"] for p in problems] == ["items.csv"]

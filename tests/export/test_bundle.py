@@ -29,7 +29,7 @@ def test_one_or_two_workers_write_the_same_bytes(ctx: ExportContext, demo: Path,
     serial = _files(tmp_path / "serial")
     assert serial == _files(tmp_path / "parallel")
     assert serial == _files(demo / "exports")  # and the same as the demo's own export
-    officers = {o for v in ctx.plan["visits"] for o in (m["inspector_id"] for m in v["team"])}
+    officers = {m.inspector_id for v in ctx.plan.visits for m in v.team}
     assert sum(name.startswith("执法人员/") for name in serial) == 3 * len(officers)
 
 

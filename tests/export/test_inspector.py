@@ -192,8 +192,9 @@ def test_uids_are_stable_when_a_visit_moves(ctx: ExportContext) -> None:
     """A re-built plan that moves a visit keeps the event's UID, so a calendar
     re-import moves the event instead of adding a second one."""
     officer = inspectors_with_visits(ctx)[0]
-    visit = next(v for v in ctx.plan["visits"] if any(m["inspector_id"] == officer.id for m in v["team"]))
-    moved = dict(ctx.plan, visits=[dict(v, date="2026-12-24") if v is visit else v for v in ctx.plan["visits"]])
+    visit = next(v for v in ctx.plan.visits if officer.id in v.team.ids)
+    moved = dataclasses.replace(ctx.plan, visits=tuple(dataclasses.replace(v, date=dt.date(2026, 12, 24)) if v is visit else v
+                                                        for v in ctx.plan.visits))
     before, after = _events(calendar_bytes(ctx, officer)), _events(calendar_bytes(build_context(moved, ctx.dataset), officer))
     assert before.keys() == after.keys()
     changed = {key for key in before if before[key].decoded("dtstart") != after[key].decoded("dtstart")}

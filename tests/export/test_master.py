@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 from raw_inputs import WEEKDAY_NAMES, Raw, cells, verification_rows
 
+from scheduler import planfile
 from scheduler.export.context import ExportContext, build_context
 from scheduler.export.master import file_name, master_workbook
 
@@ -100,7 +101,7 @@ def test_unassigned_visits_are_listed_with_their_reasons(ctx: ExportContext, raw
                   for n, v in enumerate(v for v in plan["visits"] if v["visit_id"] in off)]
     statistics = dict(plan["statistics"], assigned=len(plan["visits"]) - 2, unassigned=2)
     changed = dict(plan, visits=[v for v in plan["visits"] if v["visit_id"] not in off], unassigned=unassigned, statistics=statistics)
-    wb = openpyxl.load_workbook(io.BytesIO(master_workbook(build_context(changed, ctx.dataset))))
+    wb = openpyxl.load_workbook(io.BytesIO(master_workbook(build_context(planfile.from_json(changed), ctx.dataset))))
     assert cells(wb["未安排"]) == [
         [u["visit_id"], u["township"], raw.enterprises[u["uscc"]]["企业名称"], u["uscc"], "\n".join(raw.items[c][0] for c in u["items"]),
          "、".join(raw.short[a] for a in u["agencies"]), "\n".join(u["reasons"])]

@@ -150,7 +150,7 @@ def test_task_notice_without_the_draw_folder_says_what_it_lacks(ctx: ExportConte
     text = "\n".join(str(c.value) for c in wb[TASK_SHEETS[0]]["A"])
     assert "随机数种子已随抽取结果公布" in text and "承诺值" not in text
     check = {r[0]: r[1] for r in cells(wb[TASK_SHEETS[3]]) if r[0]}
-    assert check["随机数种子 S"] == ctx.plan["audit"]["seed"] and "未提供抽取结果文件夹" in check["说明"]
+    assert check["随机数种子 S"] == ctx.plan.audit.seed and "未提供抽取结果文件夹" in check["说明"]
     items = cells(wb[TASK_SHEETS[2]])
     assert {r[2] for r in items} <= set(ctx.authorities.values()) and "示例县市场监督管理局" in {r[2] for r in items}
     with_draw = "\n".join(str(c.value) for c in openpyxl.load_workbook(io.BytesIO(task_notice(ctx)))[TASK_SHEETS[0]]["A"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 from raw_inputs import Raw, cells
 
+from scheduler import planfile
 from scheduler.export.context import ExportContext, build_context
 from scheduler.export.results_form import file_name, results_form
 from scheduler.results import VOCABULARY
@@ -51,6 +52,6 @@ def test_unassigned_visits_come_last_without_a_date(ctx: ExportContext, raw: Raw
     unassigned = [{k: v[k] for k in ("visit_id", "uscc", "name", "township", "items", "agencies")} | {"reasons": ["人员不足"]}
                   for v in plan["visits"] if v["visit_id"] in off]
     changed = dict(plan, visits=[v for v in plan["visits"] if v["visit_id"] not in off], unassigned=unassigned)
-    rows = cells(openpyxl.load_workbook(io.BytesIO(results_form(build_context(changed, ctx.dataset))))["检查结果录入"])
+    rows = cells(openpyxl.load_workbook(io.BytesIO(results_form(build_context(planfile.from_json(changed), ctx.dataset))))["检查结果录入"])
     assert rows == expected(raw, changed)
     assert {r[1] for r in rows[-sum(len(u["items"]) for u in unassigned):]} == {"未安排"}

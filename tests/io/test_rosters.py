@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from builders import ENTERPRISE_HEADER, INSPECTOR_HEADER, enterprise_rows, inspector_rows, make_uscc, write_csv
+from builders import ENTERPRISE_HEADER, INSPECTOR_HEADER, enterprise_rows, inspector_rows, make_uscc, tiny_plan, write_csv
 
 from scheduler.agencies import AgencyDirectory
 from scheduler.domain import Item
@@ -42,8 +42,7 @@ def test_full_width_codes_in_every_roster(tmp_path: Path) -> None:
 
 
 def test_results_form_with_a_full_width_code(tmp_path: Path) -> None:
-    plan = {"round": {"window": {"start": "2026-11-02", "end": "2026-11-27"}},
-            "visits": [{"uscc": make_uscc(1), "items": ["SCJG-001"], "date": "2026-11-03"}], "unassigned": []}
+    plan = tiny_plan([(make_uscc(1), ["SCJG-001"], "2026-11-03")], window=("2026-11-02", "2026-11-27"))
     path = write_csv(tmp_path / "results.csv", ["统一社会信用代码", "检查结果"], [[full_width(make_uscc(1)), "未发现问题"]])
     report = Report()
     results = read_results(path, plan, [Item("SCJG-001", "SCJG", "企业公示信息抽查", {})], report)
@@ -52,8 +51,7 @@ def test_results_form_with_a_full_width_code(tmp_path: Path) -> None:
 
 
 def test_results_form_long_value_is_cut(tmp_path: Path) -> None:
-    plan = {"round": {"window": {"start": "2026-11-02", "end": "2026-11-27"}},
-            "visits": [{"uscc": make_uscc(1), "items": ["SCJG-001"], "date": "2026-11-03"}], "unassigned": []}
+    plan = tiny_plan([(make_uscc(1), ["SCJG-001"], "2026-11-03")], window=("2026-11-02", "2026-11-27"))
     path = write_csv(tmp_path / "results.csv", ["统一社会信用代码", "检查结果"],
                      [[make_uscc(1), "问" * 10_000], ["Z" * 10_000, "未发现问题"]])
     report = Report()
