@@ -37,6 +37,8 @@ from scheduler.assign.solver import SolverSettings
 from scheduler.draw import DrawResult
 from scheduler.io import Report
 from scheduler.plan import Plan
+from scheduler.results import ItemResult
+from scheduler.sample import sample_dir
 from scheduler.textfmt import table
 
 app = typer.Typer(
@@ -379,7 +381,7 @@ def export_cmd(
     inputs = load_inputs([data])
     plan = load_plan(plan_file)
     published = load_draw(draw_folder) if draw_folder is not None else None
-    entered: tuple[Any, ...] = ()
+    entered: tuple[ItemResult, ...] = ()
     if results is not None:
         recorded = record_results(results, plan, inputs)
         print_results(recorded)
@@ -396,8 +398,6 @@ def demo(
     force: ForceOpt = False,
 ) -> None:
     """在内置示例县数据上运行完整流程 (run the whole pipeline on the bundled sample county)."""
-    from scheduler.sample import sample_dir
-
     check_target(out, "demo", force)
     data = sample_dir()
     _echo(f"OneVisit {__version__} 演示 (demo)：示例县数据 {data}")
