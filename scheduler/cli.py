@@ -13,6 +13,7 @@ import functools
 import json
 import socket
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -32,7 +33,7 @@ from scheduler.app.outputs import check_target
 from scheduler.app.results import RecordedResults, record_results
 from scheduler.app.scheduling import check, load_plan, read_plan_document, save_plan
 from scheduler.app.scheduling import schedule as schedule_uc
-from scheduler.assign.events import SolveEvent
+from scheduler.assign.events import SolveEvent, StopSignal
 from scheduler.assign.solver import SolverSettings
 from scheduler.draw import DrawResult
 from scheduler.io import Report
@@ -225,6 +226,42 @@ def print_written(out: Path) -> None:
                 _echo(f"  {f}")
 
 
+T = TypeVar("T")
+
+
+def interruptible(work: Callable[[StopSignal], T]) -> T:
+    """Run *work* in a worker thread so that Ctrl-C is seen at once: the
+    first Ctrl-C asks it to finish now (keep the best plan so far), the
+    second to cancel.  Its result or exception is the caller's."""
+    stop = StopSignal()
+    outcome: dict[str, Any] = {}
+    done = threading.Event()  # (an interrupted Thread.join can wrongly report the thread finished)
+
+    def run() -> None:
+        try:
+            outcome["value"] = work(stop)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="onevisit-solve", daemon=True).start()
+    while not done.is_set():
+        try:
+            done.wait(0.2)
+        except KeyboardInterrupt:
+            if stop.requested:
+                _echo("正在取消，不保留任何安排…… (cancelling)")
+                stop.cancel()
+            else:
+                _echo("正在结束求解，保留目前最好的方案……（再按一次 Ctrl-C 取消）(finishing: Ctrl-C again to cancel)")
+                stop.finish()
+    if "error" in outcome:
+        raise outcome["error"]
+    result: T = outcome["value"]
+    return result
+
+
 # --------------------------------------------------------------------------
 # Options shared by several commands
 
@@ -332,11 +369,14 @@ def schedule_cmd(
     time_limit: Annotated[float, typer.Option("--time-limit", metavar="SECONDS", help="快速模式求解时限（秒）(fast mode limit)")] = 20.0,
     force: ForceOpt = False,
 ) -> None:
-    """第二个随机：抽取执法人员并安排联合检查 (draw officers and schedule one combined visit per enterprise)."""
+    """第二个随机：抽取执法人员并安排联合检查 (draw officers and schedule one combined visit per enterprise).
+
+    Ctrl-C once: stop now and keep the best plan so far; twice: cancel."""
     check_target(out, "schedule", force)
     inputs = load_inputs([data], round_file, need_round=True)
     published = load_draw(draw_folder)
-    plan = schedule_uc(inputs, published, SolverSettings(audit=audit, time_limit=time_limit), on_event=print_event)
+    settings = SolverSettings(audit=audit, time_limit=time_limit)
+    plan = interruptible(lambda stop: schedule_uc(inputs, published, settings, on_event=print_event, stop=stop))
     print_plan(plan)
     save_plan(plan, out, force=force)
     print_written(out)

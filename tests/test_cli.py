@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import signal
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -265,3 +270,42 @@ def test_help_shows_no_python_type_names_and_whole_summaries() -> None:
 
 def test_validation_txt_says_no_problems(demo: Path) -> None:
     assert (demo / "validation.txt").read_text(encoding="utf-8").startswith("未发现问题")
+
+
+def _fake_solve(demo: Path, interrupts: int) -> Any:
+    """A solve that sends itself *interrupts* Ctrl-Cs and waits on its stop
+    signal: finish returns the demo's plan, cancel raises as the use case does."""
+    from scheduler import planfile
+    from scheduler.app.errors import SolveCancelled
+    from scheduler.assign.events import StopMode, StopSignal
+
+    def solve(*_: object, stop: StopSignal, **__: object) -> object:
+        for k in range(interrupts):
+            threading.Timer(0.2 * (k + 1), os.kill, (os.getpid(), signal.SIGINT)).start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if stop.mode is StopMode.CANCEL or (stop.mode is StopMode.FINISH and interrupts == 1):
+                break
+            time.sleep(0.02)
+        if stop.mode is StopMode.CANCEL:
+            raise SolveCancelled
+        assert stop.mode is StopMode.FINISH
+        return planfile.read(demo / "schedule" / "plan.json")
+
+    return solve
+
+
+@pytest.mark.parametrize("interrupts", [1, 2])
+def test_ctrl_c_finishes_then_cancels_a_solve(interrupts: int, demo: Path, sample_dir: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("scheduler.cli.schedule_uc", _fake_solve(demo, interrupts))
+    out = tmp_path / "s"
+    result = runner.invoke(app, ["schedule", "--draw", str(demo / "draw"), "--data", str(sample_dir), "--out", str(out)])
+    _no_traceback(result.output)
+    assert "正在结束求解，保留目前最好的方案" in result.output
+    if interrupts == 1:
+        assert result.exit_code == 0, result.output
+        assert (out / "plan.json").read_bytes() == (demo / "schedule" / "plan.json").read_bytes()
+    else:
+        assert result.exit_code == 130 and "求解已取消" in result.output
+        assert not out.exists()

@@ -95,7 +95,7 @@ def schedule(
         except Cancelled:
             raise SolveCancelled(before_any_plan=stop is not None and stop.mode is StopMode.FINISH) from None
     if plan is None:
-        raise SolveCancelled
+        raise SolveCancelled(before_any_plan=stop is not None and stop.mode is StopMode.FINISH)
     return plan
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,12 +55,17 @@ class Shortage:
                 f"需 {self.demand} 人次，最多 {self.supply} 人次，缺 {self.short} 人次（涉及 {len(self.visits)} 户）")
 
 
-def check_capacity(visits: Sequence[Visit], elig: Eligibility, officers: Sequence[Inspector]) -> list[Shortage]:
+def check_capacity(visits: Sequence[Visit], elig: Eligibility, officers: Sequence[Inspector],
+                   stop: Callable[[], None] | None = None) -> list[Shortage]:
+    """Every proven shortage.  *stop*, when given, is called every few
+    visits and may raise to end the check early."""
     days = elig.days
     first, last = (days[0], days[-1]) if days else (dt.date.min, dt.date.min)
     groups: dict[tuple[str, str, str], list[tuple[Visit, int, int]]] = defaultdict(list)
     flow_visits = []
-    for visit in visits:
+    for n, visit in enumerate(visits):
+        if stop is not None and n % 100 == 0:
+            stop()
         bad = False
         for agency in visit.agencies:
             usable = [o for o in elig.ranking[(visit.id, agency)] if elig.officer_days[o]]

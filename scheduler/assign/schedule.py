@@ -75,7 +75,11 @@ def schedule(
         n = len(problem.visits)
         on_event(SolveEvent(Phase.OFFICER_DRAW, f"读取抽取结果 (draw): {n:,} 户，{len(problem.eligibility.days)} 个工作日，"
                             f"{len(problem.inspectors)} 名执法人员", visits=n))
-        shortages = check_capacity(problem.visits, problem.eligibility, problem.inspectors)
+        def before_any_plan() -> None:  # finishing before a placement exists keeps nothing
+            if stop is not None and stop.requested:
+                raise Cancelled
+
+        shortages = check_capacity(problem.visits, problem.eligibility, problem.inspectors, stop=before_any_plan)
         for s in shortages:
             on_event(SolveEvent(Phase.CAPACITY, "  人员不足 (capacity): " + s.message(names), visits=n))
         check_stop(stop)
@@ -87,7 +91,7 @@ def schedule(
                       fixed=fixed, hints=hints, on_event=on_event, stop=stop)
         plan = make_plan(problem, sched, shortages, settings, previous)
     except Cancelled:
-        on_event(SolveEvent(Phase.STOPPED, "求解已取消，未保留任何安排 (cancelled)", visits=len(problem.visits)))
+        on_event(SolveEvent(Phase.STOPPED, "求解已停止，未保留任何安排 (stopped: nothing kept)", visits=len(problem.visits)))
         return None
     st = plan.statistics
     on_event(SolveEvent(Phase.DONE, f"安排完成：{st.assigned:,}/{st.visits:,} 户", visits=st.visits, placed=st.assigned,

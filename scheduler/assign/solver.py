@@ -235,6 +235,10 @@ def place_drawn(
     solver = cp_model.CpSolver()
     for name, value in settings.parameters().items():
         setattr(solver.parameters, name, value)
+    # CP-SAT's own Ctrl-C handler would leave SIGINT at its default action
+    # after the solve (the next Ctrl-C kills the process, staging folders
+    # and all); the stop signal does its job instead.
+    solver.parameters.catch_sigint_signal = False
     status = _solve_stoppable(solver, model, len(unplaced), on_event, stop)
     check_stop(stop)
     info = {
@@ -576,7 +580,11 @@ def solve(
     visits = sorted(visits, key=lambda v: v.id)
     teams: dict[str, list[Member]] = {}
     candidates: dict[str, list[int]] = {}
-    for visit in visits:
+    for k, visit in enumerate(visits):
+        if k % 200 == 0:
+            check_stop(stop)
+            if stop is not None and stop.requested:
+                break  # the visits after this one stay unplaced: reported unassigned
         if visit.id in fixed:
             teams[visit.id], candidates[visit.id] = list(fixed[visit.id].team), [fixed[visit.id].day]
             continue
