@@ -175,6 +175,11 @@ def print_draw(result: DrawResult) -> None:
         _echo(f"协同抽取比各自抽取少进企业门 {saved:,} 户次 (coordination saves {saved:,} visits at identical stratum sizes)")
 
 
+def print_publication_note(out: Path) -> None:
+    _echo(f"公开文件 (public): {out}/plan.json、manifest.json、selection.csv —— 不含企业信用风险分类，可向社会公示；")
+    _echo(f"封存文件夹 (sealed): {out}/封存/ —— 含信用风险分类，交监督方（公证处、纪检）保管，不得公开。")
+
+
 def print_event(event: SolveEvent) -> None:
     _echo(event.message)
 
@@ -320,6 +325,7 @@ def draw(
     print_draw(result)
     publish_draw(result, inputs, out, force=force)
     print_written(out)
+    print_publication_note(out)
 
 
 @command("verify", short="复核抽取结果：重算种子、票号和名单 (verify a draw)")
