@@ -21,6 +21,11 @@ from typing import Annotated, Any, TypeVar
 import typer
 import typer.core
 
+try:  # Typer ≥ 0.26 ships its own copy of click
+    from typer._click import exceptions as click
+except ImportError:  # pragma: no cover - older Typer uses click itself
+    from click import exceptions as click  # type: ignore[no-redef]
+
 from scheduler import __version__
 from scheduler.app import demo as demo_uc
 from scheduler.app.drawing import draw as draw_uc
@@ -377,7 +382,7 @@ def schedule_cmd(
 ) -> None:
     """第二个随机：抽取执法人员并安排联合检查 (draw officers and schedule one combined visit per enterprise).
 
-    Ctrl-C once: stop now and keep the best plan so far; twice: cancel."""
+    按一次 Ctrl-C：立即结束求解并保留目前最好的方案；再按一次：取消 (Ctrl-C: finish now; twice: cancel)."""
     check_target(out, "schedule", force)
     inputs = load_inputs([data], round_file, need_round=True)
     published = load_draw(draw_folder)
@@ -503,8 +508,41 @@ def serve(
     uvicorn.run("api.app:app", host=host, port=port, log_level="info")
 
 
+def _param(exc: click.BadParameter) -> str:
+    """How the user wrote the parameter: --data, or the argument's name."""
+    param = exc.param
+    if param is None:
+        return "参数"
+    opts = [o for o in getattr(param, "opts", []) if o.startswith("-")]
+    return "/".join(opts) or str(getattr(param, "metavar", None) or param.name)
+
+
+def usage_message(exc: click.ClickException) -> str:
+    """A command-line usage error in Chinese (click's own text is English)."""
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "onevisit"
+    hint = f"（用 {where} --help 查看用法 / see --help）"
+    if isinstance(exc, click.MissingParameter):
+        return f"缺少必填的 {_param(exc)} {hint}"
+    if isinstance(exc, click.NoSuchOption):
+        close = f"，是否想用 {'、'.join(exc.possibilities)}？" if exc.possibilities else ""
+        return f"没有选项 {exc.option_name}{close} {hint}"
+    if isinstance(exc, click.BadParameter):
+        return f"{_param(exc)} 的值无效（{exc.message}）{hint}"
+    text = exc.format_message()
+    if isinstance(exc, click.NoArgsIsHelpError):
+        return text  # the help text itself
+    if text.startswith("No such command"):
+        return f"没有命令 {text.removeprefix('No such command').strip()} {hint}"
+    return f"命令用法错误：{text} {hint}"
+
+
 def main() -> None:  # console-script entry point
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except click.ClickException as exc:
+        typer.echo(usage_message(exc), err=True)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -166,7 +166,11 @@ def from_json(doc: object, source: str = FILENAME) -> Plan:
         raise PlanFormatError(f"{source}：顶层应为 JSON 对象（不是 OneVisit 的安排结果 plan.json？）")
     fmt = doc.get("format")
     if fmt != FORMAT:
-        raise PlanFormatError(f"{source}：格式标识为「{str(fmt)[:40]}」，应为「{FORMAT}」"
+        if "algorithm" in doc and "sample_size" in doc:
+            raise PlanFormatError(f"{source}：这是抽取结果文件夹中的抽取规则 plan.json，不是安排结果"
+                                  "（应为 onevisit schedule 输出文件夹中的 plan.json）")
+        written = "（无）" if fmt is None else f"「{str(fmt)[:40]}」"
+        raise PlanFormatError(f"{source}：格式标识为{written}，应为「{FORMAT}」"
                               "（旧版或其他程序生成的文件：请重新运行 onevisit schedule）")
     rnd = rd.get(doc, "round", "", dict)
     window = rd.get(rnd, "window", "round", dict)

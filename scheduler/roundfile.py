@@ -40,8 +40,14 @@ def read_round(path: SourceLike, directory: AgencyDirectory, report: Report) -> 
 
     try:
         doc = tomllib.loads(read_bytes(path).decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        report.error(file, None, None, f"无法读取文件：{exc}")
+    except FileNotFoundError:
+        report.error(file, None, None, "文件不存在")
+        return None
+    except UnicodeDecodeError:
+        report.error(file, None, None, "无法读取文件：不是 UTF-8 编码的文本文件")
+        return None
+    except OSError as exc:
+        report.error(file, None, None, f"无法读取文件：{exc.strerror or exc}")
         return None
     except tomllib.TOMLDecodeError as exc:
         report.error(file, None, None, f"TOML 格式错误：{exc}")

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,8 +16,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from scheduler.app.outputs import MARKER
-from scheduler.cli import app
+from scheduler.app.outputs import MARKER, inventory
+from scheduler.cli import app, main
 from scheduler.sample import sample_dir as bundled_sample
 from scheduler.uscc import check_char
 
@@ -104,8 +105,9 @@ def test_demo_writes_its_folder(tmp_path: Path) -> None:
 def test_demo_failure_leaves_the_previous_output_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "demo"
     out.mkdir()
-    (out / MARKER).write_text('{"tool": "onevisit", "kind": "demo"}', encoding="utf-8")  # an earlier demo
     (out / "old.txt").write_text("previous run", encoding="utf-8")
+    earlier = {"tool": "onevisit", "kind": "demo", "files": inventory(out)}  # an earlier demo
+    (out / MARKER).write_text(json.dumps(earlier), encoding="utf-8")
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
@@ -309,3 +311,59 @@ def test_ctrl_c_finishes_then_cancels_a_solve(interrupts: int, demo: Path, sampl
     else:
         assert result.exit_code == 130 and "求解已取消" in result.output
         assert not out.exists()
+
+
+# --- found by trying the product on a fresh clone ---------------------------------
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["draw", "--out", "x"], "缺少必填的 --data"),
+    (["nosuch"], "没有命令 'nosuch'"),
+    (["serve", "--port", "abc"], "--port 的值无效"),
+    (["validate", "--roun", "x"], "没有选项 --roun，是否想用 --round"),
+])
+def test_usage_errors_are_chinese(argv: list[str], expected: str, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["onevisit", *argv])
+    with pytest.raises(SystemExit) as info:
+        main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert expected in err and "--help" in err
+    _no_traceback(err)
+    assert "Error:" not in err and "Missing option" not in err
+
+
+@pytest.mark.parametrize("uscc", ["913307991874449976", "abc", "", "91330799…"])
+def test_self_check_refuses_an_invalid_uscc(uscc: str, demo: Path) -> None:
+    result = runner.invoke(app, ["self-check", str(demo / "draw"), "--uscc", uscc])
+    assert result.exit_code == 1, result.output
+    assert "统一社会信用代码" in result.output and "未抽中" not in result.output
+
+
+def test_self_check_on_an_offices_draw_folder_uses_the_sealed_part(demo: Path) -> None:
+    drawn = (demo / "draw" / "selection.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[2]
+    result = runner.invoke(app, ["self-check", str(demo / "draw"), "--uscc", drawn])
+    assert result.exit_code == 0, result.output
+    assert "（封存文件夹）" in result.output and "✓ 与规则一致" in result.output
+
+
+def test_check_plan_refuses_the_draw_rule_named_plan_json(demo: Path, sample_dir: Path) -> None:
+    result = runner.invoke(app, ["check-plan", str(demo / "draw" / "plan.json"), "--data", str(sample_dir)])
+    assert result.exit_code == 1, result.output
+    assert "这是抽取结果文件夹中的抽取规则 plan.json" in result.output and "复核通过" not in result.output
+    empty = runner.invoke(app, ["check-plan", str(demo / "draw"), "--data", str(sample_dir)])  # a folder: its plan.json
+    assert empty.exit_code == 1 and "不是 OneVisit 的安排结果" in empty.output
+
+
+def test_a_declared_beacon_must_be_given(sample_dir: Path, tmp_path: Path) -> None:
+    reveals = ["--reveal", "示例县市场监督管理局=demo-secret-scjg-2026q4", "--reveal", "示例县公证处=demo-secret-notary-2026q4"]
+    result = runner.invoke(app, ["draw", "--data", str(sample_dir), "--out", str(tmp_path / "d"), *reveals])
+    assert result.exit_code == 1 and "请用 --beacon 按说明填写其值" in result.output
+    assert not (tmp_path / "d").exists()
+
+
+def test_a_plain_seed_on_a_round_with_commitments_says_what_to_do(sample_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["draw", "--data", str(sample_dir), "--out", str(tmp_path / "d"), "--seed", "12345"])
+    assert result.exit_code == 1
+    assert "本轮次已公布承诺值" in result.output and "--seed 只用于" in result.output

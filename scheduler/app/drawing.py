@@ -8,12 +8,14 @@ from pathlib import Path
 from scheduler.app.errors import DrawRefused, UnreadableFile
 from scheduler.app.outputs import output_folder
 from scheduler.draw import DrawResult, Reveal, RuleError, build_rule, run_draw, verify, write_draw
+from scheduler.draw.publish import SEALED_DIR
 from scheduler.draw.published import DrawFolderError, PublishedDraw
 from scheduler.draw.run import PLAIN_SEED_PARTY
 from scheduler.draw.selfcheck import SelfCheck
 from scheduler.draw.selfcheck import self_check as draw_self_check
 from scheduler.draw.verify import Verification
 from scheduler.io import Inputs
+from scheduler.uscc import normalise, problem
 
 
 def parse_reveals(values: Sequence[str]) -> list[Reveal]:
@@ -35,6 +37,14 @@ def draw(inputs: Inputs, *, mode: str = "coordinated", beacon: str = "", reveals
         raise DrawRefused("缺少抽查轮次配置：请用 --round 指定 round.toml (no round file)")
     if seed is not None and (reveals or beacon):
         raise DrawRefused("--seed 不能与 --beacon/--reveal 同时使用 (use either a plain seed or beacon + reveals)")
+    declared = inputs.round.seed
+    if seed is not None and declared.commitments:
+        parties = "、".join(c.party for c in declared.commitments)
+        raise DrawRefused(f"本轮次已公布承诺值（{parties}）：请用 --beacon 填写公开随机源的值，用 --reveal 揭示各方秘密值；"
+                          "--seed 只用于轮次配置中没有 [[seed.commitments]] 的轮次 (this round has commitments: use --beacon and --reveal)")
+    if seed is None and declared.beacon_description and not beacon.strip():
+        raise DrawRefused(f"本轮次公布的公开随机源为「{declared.beacon_description[:80]}」：请用 --beacon 按说明填写其值 "
+                          "(the round declares a public beacon: give its value with --beacon)")
     given = [Reveal(PLAIN_SEED_PARTY, seed)] if seed is not None else list(reveals)
     try:
         rule = build_rule(inputs.round, inputs.dataset, mode)
@@ -58,10 +68,16 @@ def load_draw(folder: Path) -> PublishedDraw:
 
 
 def self_check(folder: Path, uscc: str) -> SelfCheck:
-    """An enterprise's own ticket and outcome in a draw folder."""
+    """An enterprise's own ticket and outcome in a draw folder (its sealed
+    part when the folder has one: that also confirms non-selection)."""
+    code = normalise(uscc)
+    wrong = problem(code)
+    if wrong is not None:
+        raise DrawRefused(f"统一社会信用代码「{uscc[:40]}」{wrong}：请核对后重试 (invalid USCC)")
     if not (folder / "plan.json").is_file():
         raise UnreadableFile(f"{folder} 不是抽取结果文件夹：缺少 plan.json")
-    return draw_self_check(folder, uscc)
+    sealed = folder / SEALED_DIR
+    return draw_self_check(sealed if (sealed / "frame.csv").is_file() else folder, code)
 
 
 def verify_draw(folder: Path, inputs: Inputs | None = None) -> Verification:

@@ -144,12 +144,22 @@ def check(plan: Plan | dict[str, object], inputs: Inputs) -> list[Violation]:
 def read_plan_document(path: Path) -> dict[str, object]:
     """A plan file as JSON for the checker, which must not trust the writer's
     reader; unreadable JSON is an :class:`UnreadableFile`."""
+    if path.is_dir():
+        path = path / planfile.FILENAME
     try:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError:
-        raise UnreadableFile(f"找不到安排结果文件 {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnreadableFile(f"无法读取 {path}：{exc}") from None
+        raise UnreadableFile(f"找不到安排结果文件 {path}（请先运行 onevisit schedule）") from None
+    except UnicodeDecodeError:
+        raise UnreadableFile(f"{path}：不是 UTF-8 编码的文本文件（不是 OneVisit 的安排结果 plan.json？）") from None
+    except json.JSONDecodeError as exc:
+        raise UnreadableFile(f"{path}：第 {exc.lineno} 行第 {exc.colno} 列 JSON 格式错误（不是 OneVisit 的安排结果 plan.json？）") from None
+    except OSError as exc:
+        raise UnreadableFile(f"无法读取 {path}：{exc.strerror or exc}") from None
     if not isinstance(doc, dict):
         raise UnreadableFile(f"{path}：顶层应为 JSON 对象（不是 OneVisit 的安排结果 plan.json？）")
+    fmt = doc.get("format")
+    if not (isinstance(fmt, str) and fmt.startswith("onevisit-plan-")):
+        hint = "这是抽取结果文件夹中的抽取规则 plan.json，" if "algorithm" in doc and "sample_size" in doc else ""
+        raise UnreadableFile(f"{path}：{hint}不是 OneVisit 的安排结果（应为 onevisit schedule 输出文件夹中的 plan.json）")
     return doc

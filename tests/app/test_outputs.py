@@ -64,6 +64,31 @@ def test_an_earlier_output_needs_force_and_only_its_own_kind(tmp_path: Path) -> 
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "new.txt"])
 
 
+def test_force_never_deletes_files_added_to_or_changed_in_an_earlier_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out, "export", name="总表.xlsx")
+    (out / "sub").mkdir()
+    (out / "sub" / "签收记录.txt").write_text("signed", encoding="utf-8")  # the office's own note
+    with pytest.raises(OutputRefused, match=r"sub/签收记录\.txt"):
+        write(out, "export", force=True)
+    assert (out / "sub" / "签收记录.txt").read_text(encoding="utf-8") == "signed"
+    (out / "sub" / "签收记录.txt").unlink()
+    (out / "总表.xlsx").write_text("edited by hand", encoding="utf-8")  # a workbook edited in place
+    with pytest.raises(OutputRefused, match=r"总表\.xlsx"):
+        write(out, "export", force=True)
+    assert (out / "总表.xlsx").read_text(encoding="utf-8") == "edited by hand"
+
+
+def test_an_earlier_output_without_its_file_list_is_not_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARKER).write_text('{"tool": "onevisit", "kind": "draw"}', encoding="utf-8")
+    (out / "plan.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(OutputRefused, match="输出清单缺失"):
+        write(out, force=True)
+    assert (out / "plan.json").exists()
+
+
 def test_an_empty_folder_is_used(tmp_path: Path) -> None:
     out = tmp_path / "empty"
     out.mkdir()

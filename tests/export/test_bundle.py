@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scheduler.app.outputs import MARKER
+from scheduler.app.outputs import MARKER, inventory
 from scheduler.cli import app
 from scheduler.export.bundle import write_exports
 from scheduler.export.context import ExportContext
@@ -64,8 +64,9 @@ def test_a_failure_in_a_worker_leaves_the_previous_output(demo: Path, sample_dir
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / MARKER).write_text('{"tool": "onevisit", "kind": "export"}', encoding="utf-8")  # an earlier export
     (out / "old.txt").write_text("previous export", encoding="utf-8")
+    earlier = {"tool": "onevisit", "kind": "export", "files": inventory(out)}  # an earlier export
+    (out / MARKER).write_text(json.dumps(earlier), encoding="utf-8")
 
     def full_disk(path: Path, data: bytes) -> None:
         raise OSError(28, "No space left on device")
