@@ -304,7 +304,7 @@ def test_cli_draw_refuses_a_wrong_reveal_and_writes_nothing(sample_dir: Path, tm
     assert "承诺方「示例县公证处」揭示的秘密值与公布的承诺不符" in result.output
     assert not out.exists()
     plain = runner.invoke(app, ["draw", "--data", str(sample_dir), "--out", str(out), "--seed", "1"])
-    assert plain.exit_code == 1 and "缺少承诺方" in plain.output
+    assert plain.exit_code == 1 and "本轮次已公布承诺值" in plain.output and not out.exists()
 
 
 def test_cli_verify_reports_failure(published: Path, tmp_path: Path) -> None:
