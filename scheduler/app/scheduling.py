@@ -11,7 +11,7 @@ from pathlib import Path
 from scheduler import planfile
 from scheduler.app.errors import SolveCancelled, StaleInputs, UnreadableFile, UseCaseError
 from scheduler.app.outputs import output_folder
-from scheduler.assign.events import Cancelled, OnEvent, StopMode, StopSignal, ignore
+from scheduler.assign.events import Cancelled, OnEvent, StopMode, StopSignal, ignore, poll_before_any_plan
 from scheduler.assign.problem import build_problem
 from scheduler.assign.schedule import PinError
 from scheduler.assign.schedule import schedule as solve_schedule
@@ -79,16 +79,10 @@ def schedule(
     if previous is not None and previous.audit.draw_manifest_sha256 != draw.manifest_sha256:
         raise StaleInputs("上一版安排结果不是按这次抽取结果生成的 (the previous plan is of another draw)")
 
-    def check() -> None:
-        # Before the officer draw is complete there is no plan to keep:
-        # finishing then is cancelling.
-        if stop is not None and stop.requested:
-            raise Cancelled
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CalendarCoverageWarning)
         try:
-            problem = build_problem(draw, inputs.dataset, inputs.round, inputs.calendar, stop=check)
+            problem = build_problem(draw, inputs.dataset, inputs.round, inputs.calendar, stop=poll_before_any_plan(stop))
             plan = solve_schedule(problem, settings, previous=previous, pinned=pinned, on_event=on_event, stop=stop)
         except PinError as exc:
             raise UseCaseError("无法固定这些检查安排 (pinned visits cannot be kept):", str(exc).splitlines()) from None

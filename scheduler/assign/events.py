@@ -80,3 +80,15 @@ class StopSignal:
 
 class Cancelled(Exception):
     """Raised inside a solve when its stop signal says cancel."""
+
+
+def poll_before_any_plan(stop: StopSignal | None) -> Callable[[], None]:
+    """The poll for work done before any placement exists (the officer draw,
+    the capacity check): there is nothing to keep yet, so finishing is
+    cancelling — it raises :class:`Cancelled` on either."""
+
+    def poll() -> None:
+        if stop is not None and stop.requested:
+            raise Cancelled
+
+    return poll

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scheduler.assign.capacity import check_capacity
-from scheduler.assign.events import Cancelled, OnEvent, Phase, SolveEvent, StopSignal, ignore
+from scheduler.assign.events import Cancelled, OnEvent, Phase, SolveEvent, StopSignal, ignore, poll_before_any_plan
 from scheduler.assign.plan import make_plan
 from scheduler.assign.problem import Problem
 from scheduler.assign.solver import Fixed, Member, SolverSettings, check_stop, solve
@@ -75,11 +75,7 @@ def schedule(
         n = len(problem.visits)
         on_event(SolveEvent(Phase.OFFICER_DRAW, f"读取抽取结果 (draw): {n:,} 户，{len(problem.eligibility.days)} 个工作日，"
                             f"{len(problem.inspectors)} 名执法人员", visits=n))
-        def before_any_plan() -> None:  # finishing before a placement exists keeps nothing
-            if stop is not None and stop.requested:
-                raise Cancelled
-
-        shortages = check_capacity(problem.visits, problem.eligibility, problem.inspectors, stop=before_any_plan)
+        shortages = check_capacity(problem.visits, problem.eligibility, problem.inspectors, stop=poll_before_any_plan(stop))
         for s in shortages:
             on_event(SolveEvent(Phase.CAPACITY, "  人员不足 (capacity): " + s.message(names), visits=n))
         check_stop(stop)
