@@ -45,6 +45,8 @@ from scheduler.io import Report
 from scheduler.plan import Plan
 from scheduler.results import ItemResult
 from scheduler.sample import sample_dir
+from scheduler.store import admin as store_admin
+from scheduler.store.audit import AuditVerification
 from scheduler.textfmt import table
 
 app = typer.Typer(
@@ -97,12 +99,12 @@ def boundary(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def command(name: str | None = None, *, short: str) -> Callable[[F], F]:
-    """``app.command`` with the error boundary and a short help line that
-    is not cut off in ``onevisit --help``."""
+def command(name: str | None = None, *, short: str, group: typer.Typer | None = None) -> Callable[[F], F]:
+    """``app.command`` (or a sub-command of *group*) with the error boundary
+    and a short help line that is not cut off in ``onevisit --help``."""
 
     def deco(func: F) -> F:
-        app.command(name, short_help=short)(boundary(func))
+        (group or app).command(name, short_help=short)(boundary(func))
         return func
 
     return deco
@@ -506,6 +508,80 @@ def serve(
 
     _echo(f"OneVisit 网页服务: http://{host}:{port}/  (API 文档 /docs)")
     uvicorn.run("api.app:app", host=host, port=port, log_level="info")
+
+
+# --------------------------------------------------------------------------
+# The database: audit log, users and tokens
+
+audit_app = typer.Typer(help="审计日志 (the hash-chained audit log)", no_args_is_help=True)
+users_app = typer.Typer(help="用户 (users of the web service)", no_args_is_help=True)
+tokens_app = typer.Typer(help="访问令牌 (API tokens)", no_args_is_help=True)
+app.add_typer(audit_app, name="audit", short_help="审计日志：校验哈希链 (audit log)")
+app.add_typer(users_app, name="users", short_help="用户管理 (users)")
+app.add_typer(tokens_app, name="tokens", short_help="访问令牌 (tokens)")
+
+DatabaseOpt = Annotated[str | None, typer.Option(
+    "--database", metavar="URL",
+    help="数据库地址，默认取环境变量 ONEVISIT_DATABASE_URL，否则为 ./onevisit-data/onevisit.db (database URL)")]
+
+
+def print_verification(result: AuditVerification) -> None:
+    if result.ok:
+        _echo(f"审计日志完好 (audit log intact)：共校验 {result.entries} 条")
+        _echo(f"链头哈希 (head hash): {result.head_hash}")
+        return
+    _echo(f"审计日志校验失败 (audit log verification FAILED)：第 {result.first_bad_seq} 条 (seq {result.first_bad_seq})")
+    _echo(f"  原因 (reason)：{result.reason}")
+    _echo(f"  此前 {result.entries - 1} 条完好，最后一条完好条目的哈希 (last good hash): {result.head_hash}")
+
+
+@command("verify", short="重算哈希链，指出第一条被改动的条目 (verify the chain)", group=audit_app)
+def audit_verify_cmd(database: DatabaseOpt = None) -> None:
+    """重算审计日志的哈希链 (recompute every entry's hash); 有问题时指出第一条坏条目并以状态 1 退出。"""
+    result = store_admin.verify_audit(database)
+    print_verification(result)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@command("add", short="新建用户 (add a user)", group=users_app)
+def users_add_cmd(
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="用户名 (user name, unique)")],
+    role: Annotated[str, typer.Option("--role", metavar="ROLE",
+                                      help="角色 planner（计划科室）、inspector（执法人员）、township（乡镇）、public（公众）")],
+    agency: Annotated[str | None, typer.Option("--agency", metavar="AGENCY", help="所属部门 (agency)")] = None,
+    inspector_id: Annotated[str | None, typer.Option("--inspector-id", metavar="ID",
+                                                     help="执法人员编号，inspector 必填 (inspector id)")] = None,
+    township: Annotated[str | None, typer.Option("--township", metavar="NAME", help="乡镇名称，township 必填")] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """新建网页服务的用户 (add a user of the web service); 写入一条审计日志。"""
+    info = store_admin.add_user(database, name=name, role=role, agency=agency, inspector_id=inspector_id, township=township)
+    _echo(f"已新建用户 (user added)：{info.name}，角色 {info.role}，编号 {info.id}（审计日志第 {info.audit_seq} 条）")
+
+
+@command("create", short="为用户生成访问令牌，只显示一次 (create a token)", group=tokens_app)
+def tokens_create_cmd(
+    user: Annotated[str, typer.Option("--user", metavar="NAME", help="用户名 (user name)")],
+    days: Annotated[int, typer.Option("--days", metavar="N", help="有效天数 (valid for N days)")] = 90,
+    database: DatabaseOpt = None,
+) -> None:
+    """为用户生成访问令牌 (create an API token); 令牌只显示这一次，数据库只保存其 SHA-256。"""
+    info = store_admin.create_token(database, user=user, days=days)
+    _echo(f"用户 {info.user} 的访问令牌 (token, shown only once — store it now):")
+    _echo(info.token)
+    _echo(f"前缀 (prefix，用于吊销): {info.prefix}    有效期至 (expires): {info.expires_at}（审计日志第 {info.audit_seq} 条）")
+    _echo("数据库只保存令牌的哈希，丢失后无法找回，只能重新生成 (only its hash is stored).")
+
+
+@command("revoke", short="吊销访问令牌 (revoke a token)", group=tokens_app)
+def tokens_revoke_cmd(
+    prefix: Annotated[str, typer.Option("--prefix", metavar="PREFIX", help="令牌前缀，如 ov_AbCdEfGh (token prefix)")],
+    database: DatabaseOpt = None,
+) -> None:
+    """吊销访问令牌 (revoke a token by its prefix); 写入一条审计日志。"""
+    info = store_admin.revoke_token(database, prefix=prefix)
+    _echo(f"已吊销用户 {info.user} 的令牌 {info.prefix}… (token revoked)（审计日志第 {info.audit_seq} 条）")
 
 
 def _param(exc: click.BadParameter) -> str:
