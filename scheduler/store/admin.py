@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from scheduler.store import accounts, audit
-from scheduler.store.db import unit_of_work
+from scheduler.store.db import read_only, unit_of_work
 from scheduler.store.migrate import migrate
 
 
@@ -28,7 +28,7 @@ def open_database(url: str | None) -> Engine:
 
 
 def verify_audit(url: str | None) -> audit.AuditVerification:
-    with unit_of_work(open_database(url)) as session:
+    with read_only(open_database(url)) as session:
         return audit.verify(session)
 
 

@@ -58,3 +58,10 @@ class BlobStore:
                 ["请从备份恢复该文件 (restore it from a backup)"],
             )
         return data
+
+
+def default_store() -> BlobStore:
+    """``<data dir>/blobs`` (``ONEVISIT_DATA_DIR``, default ``./onevisit-data``)."""
+    from scheduler.store.db import data_dir
+
+    return BlobStore(data_dir() / "blobs")

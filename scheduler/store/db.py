@@ -26,6 +26,7 @@ from sqlalchemy.types import TypeDecorator
 DATABASE_URL_ENV = "ONEVISIT_DATABASE_URL"
 DATA_DIR_ENV = "ONEVISIT_DATA_DIR"
 DEFAULT_DATA_DIR = "onevisit-data"
+READ_ONLY = "onevisit_read_only"
 
 # Stable constraint names, so migrations and the models agree on every backend.
 NAMING = {
@@ -93,7 +94,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -120,3 +122,12 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any error."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+@contextlib.contextmanager
+def read_only(engine: Engine) -> Iterator[Session]:
+    """A reading transaction: on SQLite a plain (deferred) BEGIN, so it does
+    not take the write lock; it is rolled back at the end."""
+    with sessionmaker(engine.execution_options(**{READ_ONLY: True}))() as session, session.begin():
+        yield session
+        session.rollback()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+import pytest
 from sqlalchemy import Engine, inspect, text
 
-from scheduler.store.db import Base, is_sqlite
+from scheduler.store.db import Base, is_sqlite, read_only, unit_of_work
 from scheduler.store.migrate import MIGRATIONS, migrate
 
 
@@ -42,3 +44,18 @@ def test_the_migrations_ship_inside_the_package() -> None:
     assert (MIGRATIONS / "env.py").is_file()
     assert (MIGRATIONS / "versions" / "0001_initial.py").is_file()
     assert MIGRATIONS.parent == Path(__file__).resolve().parents[2] / "scheduler" / "store"
+
+
+def test_sqlite_writers_take_the_lock_at_begin_and_readers_do_not(engine: Engine) -> None:
+    if not is_sqlite(str(engine.url)):
+        return  # PostgreSQL: row locks and unique constraints instead
+    with unit_of_work(engine) as writer:
+        writer.execute(text("SELECT 1"))
+        with read_only(engine) as reader:  # WAL: reading while a writer holds the lock
+            assert reader.execute(text("SELECT count(*) FROM audit_log")).scalar() == 0
+        other = sqlite3.connect(str(engine.url.database), timeout=0, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")  # a second writer waits for the first
+        finally:
+            other.close()
