@@ -77,3 +77,13 @@ def test_the_env_var_names_the_database(db_url: str, monkeypatch: pytest.MonkeyP
     assert run("users", "add", "--name", "孙八", "--role", "public")[0] == 0
     code, out = run("audit", "verify")
     assert code == 0 and "共校验 1 条" in out
+
+
+def test_the_new_commands_have_help_without_python_types() -> None:
+    for command in (["audit", "verify"], ["users", "add"], ["tokens", "create"], ["tokens", "revoke"]):
+        code, out = run(*command, "--help")
+        assert code == 0 and "Usage" in out and "--database URL" in out
+        for leak in ("<str>", "<int>", "<bool>", "TEXT", "INTEGER"):
+            assert leak not in out, (command, leak, out)
+    top = run("--help")[1]
+    assert "审计日志：校验哈希链 (audit log)" in top and "访问令牌 (tokens)" in top
