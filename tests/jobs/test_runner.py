@@ -131,12 +131,14 @@ def test_past_its_wall_clock_limit_a_job_is_terminated_and_failed(long_round: Ro
     try:
         job = runner.submit(spec(long_round, settings=LONG, wall_limit=1.0))
         status = runner.wait(job.job_id, TIMEOUT)
-        process = runner._jobs[job.job_id].process
+        pid = runner.pid(job.job_id)
     finally:
         runner.shutdown()
     assert status.state is JobState.FAILED, status
     assert status.error is not None and "作业时限 1 秒" in status.error
-    assert process is not None and not process.is_alive()
+    assert pid is not None
+    with pytest.raises(ProcessLookupError):  # terminated and reaped
+        os.kill(pid, 0)
     assert runner.result(job.job_id) is None
     ran = (status.times[JobState.FAILED] - status.times[JobState.SCHEDULED]).total_seconds()
     assert 1.5 <= ran < 10.0
