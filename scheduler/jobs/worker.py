@@ -10,6 +10,7 @@ bytes; every outcome is sent back as one final message.
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -66,20 +67,17 @@ def resolve(path: str) -> Callable[..., bytes]:
     return target
 
 
-def watch(finish: Flag, cancel: Flag, stop: StopSignal, done: threading.Event) -> None:
-    """Map the parent's stop events to *stop* until the solve is *done*."""
+def watch(finish: Flag, cancel: Flag, stop: StopSignal, done: threading.Event,
+          orphaned: Callable[[], bool] = lambda: False) -> None:
+    """Map the parent's stop events to *stop* until the solve is *done*.  A
+    worker whose parent died (the service was killed) cancels: nobody is
+    left to receive its plan."""
     while not done.wait(STOP_POLL):
-        if cancel.is_set():
+        if cancel.is_set() or orphaned():
             stop.cancel()
             return
-        if finish.is_set():
-            stop.finish()
-            # a later cancel still wins over finish
-            while not done.wait(STOP_POLL):
-                if cancel.is_set():
-                    stop.cancel()
-                    return
-            return
+        if finish.is_set() and stop.mode is None:
+            stop.finish()  # keep watching: a later cancel still wins over finish
 
 
 def outcome(target: Callable[..., bytes], kwargs: Mapping[str, Any], outbox: Outbox, stop: StopSignal) -> Message:
@@ -97,12 +95,11 @@ def outcome(target: Callable[..., bytes], kwargs: Mapping[str, Any], outbox: Out
 
 def main(target_path: str, kwargs: Mapping[str, Any], outbox: Outbox, finish: Flag, cancel: Flag) -> None:
     """The worker process's entry point."""
-    import os
-
     outbox.put(Started(os.getpid()))
+    parent = os.getppid()
     stop = StopSignal()
     done = threading.Event()
-    watcher = threading.Thread(target=watch, args=(finish, cancel, stop, done), daemon=True)
+    watcher = threading.Thread(target=watch, args=(finish, cancel, stop, done, lambda: os.getppid() != parent), daemon=True)
     watcher.start()
     try:
         target = resolve(target_path)
