@@ -240,13 +240,13 @@ class JobRunner:
         deadline = time.monotonic() + spec.wall_limit + self._grace
         try:
             while True:
+                if time.monotonic() > deadline:  # checked on every message: a chatty worker cannot outrun it
+                    _stop_process(process, wait=0)
+                    self._end(job, JobState.FAILED, error=wall_limit_reason(spec.wall_limit))
+                    return
                 try:
                     message = outbox.get(timeout=POLL)
                 except queue.Empty:
-                    if time.monotonic() > deadline:
-                        _stop_process(process)
-                        self._end(job, JobState.FAILED, error=wall_limit_reason(spec.wall_limit))
-                        return
                     if not process.is_alive():
                         self._dead(job, process, outbox)
                         return

@@ -174,3 +174,16 @@ def test_a_failing_solve_is_failed_with_its_chinese_reason(runner: JobRunner, sa
 def test_unknown_jobs_are_refused(runner: JobRunner) -> None:
     with pytest.raises(UnknownJob):
         runner.status("nope")
+
+
+def test_a_worker_that_floods_events_still_meets_its_wall_clock_limit() -> None:
+    runner = JobRunner(grace=0.2, on_change=lambda _: time.sleep(0.002))  # a slow store: the queue never runs dry
+    try:
+        job = runner.submit(JobSpec("r", "solve", "job_targets:chatty_and_deaf", {}, 0.5))
+        status = runner.wait(job.job_id, 30)
+    finally:
+        runner.shutdown()
+    assert status.state is JobState.FAILED, status
+    assert status.error is not None and "作业时限 0.5 秒" in status.error
+    ran = (status.times[JobState.FAILED] - status.times[JobState.SCHEDULED]).total_seconds()
+    assert ran < 5.0  # limit + grace + spawn, not whenever the queue happens to run dry
