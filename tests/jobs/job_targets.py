@@ -1,0 +1,12 @@
+"""Job targets for the runner's tests (imported by the spawned worker: spawn
+hands the parent's sys.path to the child)."""
+
+from __future__ import annotations
+
+from scheduler.assign.events import OnEvent, Phase, SolveEvent, StopSignal
+
+
+def chatty_and_deaf(*, on_event: OnEvent, stop: StopSignal) -> bytes:
+    """Reports progress without pause and never looks at its stop signal."""
+    while True:
+        on_event(SolveEvent(Phase.CP_SAT, "求解中"))
