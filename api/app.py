@@ -11,6 +11,8 @@ every error as Chinese JSON (:mod:`api.problems`).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +20,7 @@ from fastapi import FastAPI, File, UploadFile
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import ViewerDep, install_database, me
 from api.docs import add_docs
 from api.problems import ERROR_RESPONSES, UploadRejected, install_error_handlers
 from api.uploads import MAX_UPLOAD_BYTES, check_uploads, size_problem
@@ -42,16 +45,31 @@ async def read_uploads(files: list[UploadFile]) -> list[tuple[str | None, bytes]
     return out
 
 
-def create_app() -> FastAPI:
+def create_app(database_url: str | None = None) -> FastAPI:
+    """The service.  Its database (*database_url*, else ``ONEVISIT_DATABASE_URL``,
+    else the SQLite file in the data dir) is migrated on start-up, or at the
+    first request that needs it when the app runs without its lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(app.state.database.engine)
+        yield
+        app.state.database.dispose()
+
     app = FastAPI(title="OneVisit", version=__version__,
                   description="双随机、一公开 跨部门联合抽查计划 (joint inspection planning)",
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    install_database(app, database_url)
     install_error_handlers(app)
     add_docs(app)
 
     @app.get("/api/health", summary="服务状态 (health)")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/api/me", summary="当前用户的角色和范围 (who am I)")
+    def whoami(who: ViewerDep) -> dict[str, Any]:
+        return me(who)
 
     @app.post("/api/validate", summary="检查名录库 (validate rosters)", responses=ERROR_RESPONSES)
     async def validate(

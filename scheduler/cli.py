@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 import typer.core
@@ -48,6 +48,9 @@ from scheduler.sample import sample_dir
 from scheduler.store import admin as store_admin
 from scheduler.store.audit import AuditVerification
 from scheduler.textfmt import table
+
+if TYPE_CHECKING:
+    from api.auth import FirstPlanner
 
 app = typer.Typer(
     name="onevisit",
@@ -491,12 +494,23 @@ def demo(
     _echo(f"复核安排结果 (check the plan): onevisit check-plan {out / 'schedule' / 'plan.json'} --data {data}")
 
 
+
+def print_first_planner(first: FirstPlanner, url: str) -> None:
+    _echo("首次启动：已建立数据库 (first start: database created)")
+    _echo(f"已创建计划科室用户 (first planner) {first.name}，所属部门 {first.agency}")
+    _echo(f"访问令牌 (token)，只显示这一次，请立即妥善保存：\n  {first.token}")
+    _echo(f"有效期至 (expires) {first.expires_at}；前缀 {first.prefix} 可用于 onevisit tokens revoke")
+    _echo(f"使用方法：请求头 Authorization: Bearer <令牌>，例如 curl -H 'Authorization: Bearer {first.prefix}…' {url}api/me")
+
 @command(short="启动网页服务 (start the web service)")
 def serve(
     host: Annotated[str, typer.Option(metavar="HOST", help="监听地址 (bind address)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(metavar="PORT", help="端口 1–65535 (port)")] = 8000,
+    agency: Annotated[str, typer.Option("--agency", metavar="AGENCY",
+                                        help="首次启动时创建的计划科室用户所属部门代码 (first planner's agency)")] = "SCJG",
 ) -> None:
-    """启动网页服务 (start the web service: roster validation page and API)."""
+    """启动网页服务 (start the web service: roster validation page and API)。
+    首次启动时建立数据库，并为 --agency 创建第一个计划科室用户，令牌只显示一次。"""
     if not 1 <= port <= 65535:
         raise UseCaseError(f"端口 {port} 无效：应为 1 至 65535 之间的整数 (invalid port)")
     try:
@@ -506,7 +520,13 @@ def serve(
         raise UseCaseError(f"无法在 {host}:{port} 上启动网页服务：{exc.strerror or exc}（端口被占用？请换一个 --port）") from None
     import uvicorn
 
-    _echo(f"OneVisit 网页服务: http://{host}:{port}/  (API 文档 /docs)")
+    from api.auth import first_start
+
+    url = f"http://{host}:{port}/"
+    first = first_start(None, agency)
+    if first is not None:
+        print_first_planner(first, url)
+    _echo(f"OneVisit 网页服务: {url}  (API 文档 /docs)")
     uvicorn.run("api.app:app", host=host, port=port, log_level="info")
 
 
