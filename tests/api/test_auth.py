@@ -316,3 +316,9 @@ def test_first_start_creates_one_planner_and_prints_its_token_once(db_url: str, 
 def test_first_start_refuses_an_empty_agency(db_url: str) -> None:
     with pytest.raises(StoreError, match="agency"):
         first_start(db_url, "  ")
+
+
+def test_other_schemes_are_told_to_use_bearer(client: TestClient) -> None:
+    resp = client.get("/api/me", headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert_refused(resp, 401)
+    assert "Bearer ov_" in resp.json()["detail"]
