@@ -496,7 +496,7 @@ def demo(
 
 
 def print_first_planner(first: FirstPlanner, url: str) -> None:
-    _echo("首次启动：已建立数据库 (first start: database created)")
+    _echo("首次启动：数据库已就绪，尚无用户 (first start: database ready, no users yet)")
     _echo(f"已创建计划科室用户 (first planner) {first.name}，所属部门 {first.agency}")
     _echo(f"访问令牌 (token)，只显示这一次，请立即妥善保存：\n  {first.token}")
     _echo(f"有效期至 (expires) {first.expires_at}；前缀 {first.prefix} 可用于 onevisit tokens revoke")
