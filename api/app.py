@@ -11,7 +11,7 @@ every error as Chinese JSON (:mod:`api.problems`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import ViewerDep, install_database, me
 from api.docs import add_docs
+from api.jobs import install_jobs
 from api.problems import ERROR_RESPONSES, UploadRejected, install_error_handlers
 from api.uploads import MAX_UPLOAD_BYTES, check_uploads, size_problem
 from api.validation import validate_files
@@ -45,21 +46,28 @@ async def read_uploads(files: list[UploadFile]) -> list[tuple[str | None, bytes]
     return out
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
+def create_app(database_url: str | None = None, *, rounds_dir: str | Path | None = None,
+               solver_settings: Mapping[str, Any] | None = None) -> FastAPI:
     """The service.  Its database (*database_url*, else ``ONEVISIT_DATABASE_URL``,
     else the SQLite file in the data dir) is migrated on start-up, or at the
-    first request that needs it when the app runs without its lifespan."""
+    first request that needs it when the app runs without its lifespan.  The
+    job runner starts there too (jobs left active by a previous process become
+    INTERRUPTED); round folders are read from *rounds_dir* (else
+    ``ONEVISIT_ROUNDS_DIR``, else ``<data dir>/rounds``)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(app.state.database.engine)
+        await run_in_threadpool(jobs.start)
         yield
+        await run_in_threadpool(jobs.stop)
         app.state.database.dispose()
 
     app = FastAPI(title="OneVisit", version=__version__,
                   description="双随机、一公开 跨部门联合抽查计划 (joint inspection planning)",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
-    install_database(app, database_url)
+    database = install_database(app, database_url)
+    jobs = install_jobs(app, database, rounds_dir, solver_settings)
     install_error_handlers(app)
     add_docs(app)
 

@@ -1,0 +1,218 @@
+"""The job API for solves: real solves of the bundled sample county in worker
+processes, driven over HTTP (TestClient with the app's lifespan)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from api.app import create_app
+from scheduler.app.demo import BEACON, REVEALS
+from scheduler.app.drawing import draw, publish_draw
+from scheduler.app.inputs import load_inputs
+from scheduler.app.scheduling import check
+from scheduler.draw import Reveal
+from scheduler.io import Inputs
+from scheduler.sample import sample_dir
+from scheduler.store import accounts, audit, job_records
+from scheduler.store.db import unit_of_work
+from scheduler.store.migrate import migrate
+from scheduler.store.models import AuditEntry, Job
+
+ROUND = "county-2026q4"
+AGENCY = "市场监管"  # the sample round's lead agency
+TIMEOUT = 120.0  # seconds: a sample solve takes a few
+
+
+@dataclass(frozen=True)
+class Rounds:
+    base: Path
+    inputs: Inputs
+
+
+@pytest.fixture(scope="module")
+def rounds(tmp_path_factory: pytest.TempPathFactory) -> Rounds:
+    """A rounds folder with one round: the sample county and its published draw."""
+    base = tmp_path_factory.mktemp("rounds")
+    folder = base / ROUND
+    shutil.copytree(sample_dir(), folder / "data")
+    inputs = load_inputs([folder / "data"], need_round=True)
+    publish_draw(draw(inputs, beacon=BEACON, reveals=[Reveal(p, s) for p, s in REVEALS]), inputs, folder / "draw")
+    return Rounds(base, inputs)
+
+
+def token_for(engine: Engine, name: str, role: str, **scope: str) -> dict[str, str]:
+    with unit_of_work(engine) as session:
+        user = accounts.add_user(session, name=name, role=role, **scope)
+        return {"Authorization": f"Bearer {accounts.create_token(session, user).token}"}
+
+
+@dataclass
+class Service:
+    client: TestClient
+    engine: Engine
+    planner: dict[str, str]
+    colleague: dict[str, str]  # another planner of the same office
+    stranger: dict[str, str]  # a planner of another office
+    inspector: dict[str, str]
+
+
+def open_service(url: str, rounds: Rounds, settings: dict[str, Any] | None = None) -> Iterator[Service]:
+    engine = migrate(url)
+    try:
+        tokens = (token_for(engine, "张计划", "planner", agency=AGENCY),
+                  token_for(engine, "李计划", "planner", agency=AGENCY),
+                  token_for(engine, "王公安", "planner", agency="公安"),
+                  token_for(engine, "赵检查", "inspector", inspector_id="I001"))
+        with TestClient(create_app(url, rounds_dir=rounds.base, solver_settings=settings)) as client:
+            yield Service(client, engine, *tokens)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def service(tmp_path: Path, rounds: Rounds) -> Iterator[Service]:
+    yield from open_service(f"sqlite:///{tmp_path / 'onevisit.db'}", rounds)
+
+
+def events(svc: Service, job_id: str) -> list[dict[str, Any]]:
+    """Every status the event stream sends (it closes at the terminal state)."""
+    with svc.client.stream("GET", f"/api/jobs/{job_id}/events", headers=svc.planner) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        lines = [line for line in response.iter_lines() if line]
+    assert all(line.startswith("data: ") for line in lines), lines
+    return [json.loads(line.removeprefix("data: ")) for line in lines]
+
+
+def start(svc: Service) -> dict[str, Any]:
+    response = svc.client.post(f"/api/rounds/{ROUND}/solve", headers=svc.planner)
+    assert response.status_code == 202, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def audit_log(engine: Engine) -> list[AuditEntry]:
+    with unit_of_work(engine) as session:
+        assert audit.verify(session).ok
+        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+
+
+def test_a_solve_streams_to_completed_and_its_plan_passes_the_checker(service: Service, rounds: Rounds) -> None:
+    job = start(service)
+    assert job["status"] in {"SCHEDULED", "RUNNING"}
+    again = service.client.post(f"/api/rounds/{ROUND}/solve", headers=service.colleague)
+    assert again.status_code == 202 and again.json()["job_id"] == job["job_id"]  # the same job, not a second solve
+    early = service.client.get(f"/api/jobs/{job['job_id']}/plan", headers=service.planner)
+    assert early.status_code == 409 and "尚未完成" in early.json()["detail"]
+
+    seen = events(service, job["job_id"])
+    assert seen[-1]["status"] == "COMPLETED"
+    states = [s["status"] for s in seen]
+    assert "RUNNING" in states and states == sorted(states, key=["SCHEDULED", "RUNNING", "COMPLETED"].index)
+
+    status = service.client.get(f"/api/jobs/{job['job_id']}", headers=service.planner).json()
+    assert status["status"] == "COMPLETED" and set(status["times"]) == {"SCHEDULED", "RUNNING", "COMPLETED"}
+    assert status["progress"]["visits"] > 0 and status["phase"] is not None
+    plan = service.client.get(f"/api/jobs/{job['job_id']}/plan", headers=service.planner)
+    assert plan.status_code == 200 and plan.headers["content-type"] == "application/json"
+    assert check(plan.json(), rounds.inputs) == []
+
+    assert [s["status"] for s in events(service, job["job_id"])] == ["COMPLETED"]  # over: the final status once
+    with unit_of_work(service.engine) as session:
+        row = session.get(Job, job["job_id"])
+        assert row is not None and row.status == "COMPLETED" and row.completed_at is not None
+        assert row.created_by == "user:张计划"
+    actions = [(e.action, e.actor) for e in audit_log(service.engine) if e.subject == f"job:{job['job_id']}"]
+    assert actions == [("solve.start", "user:张计划"), ("solve.complete", "user:张计划")]
+
+
+def test_a_cancelled_solve_keeps_nothing(service: Service) -> None:
+    job = start(service)
+    cancelled = service.client.delete(f"/api/jobs/{job['job_id']}", headers=service.planner)
+    assert cancelled.status_code == 202
+    assert events(service, job["job_id"])[-1]["status"] == "CANCELLED"
+    plan = service.client.get(f"/api/jobs/{job['job_id']}/plan", headers=service.planner)
+    assert plan.status_code == 404 and "CANCELLED" in plan.json()["detail"]
+    again = service.client.delete(f"/api/jobs/{job['job_id']}", headers=service.planner)
+    assert again.status_code == 409 and "已结束" in again.json()["detail"]
+    actions = [e.action for e in audit_log(service.engine) if e.subject == f"job:{job['job_id']}"]
+    assert actions == ["solve.start", "solve.cancel", "solve.cancel"]  # the request, then the end
+
+
+SEARCH = {"local_search", "cp_sat"}  # phases with a plan to keep
+
+
+def searching(svc: Service, job_id: str) -> dict[str, Any]:
+    """Poll the job's status until it is searching (a plan exists), ends, or the timeout passes."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        status: dict[str, Any] = svc.client.get(f"/api/jobs/{job_id}", headers=svc.planner).json()
+        if status["phase"] in SEARCH or status["status"] not in {"SCHEDULED", "RUNNING"} or time.monotonic() > deadline:
+            return status
+        time.sleep(0.05)
+
+
+def test_finish_mid_solve_keeps_the_best_plan(tmp_path: Path, rounds: Rounds) -> None:
+    # No gap limit and a long time limit: CP-SAT keeps improving until told to finish.
+    for svc in open_service(f"sqlite:///{tmp_path / 'onevisit.db'}", rounds, {"gap_limit": 0.0, "time_limit": 90.0}):
+        job = start(svc)
+        status = searching(svc, job["job_id"])
+        assert status["status"] == "RUNNING" and status["phase"] in SEARCH, status
+        finished = svc.client.post(f"/api/jobs/{job['job_id']}/finish", headers=svc.planner)
+        assert finished.status_code == 202
+        assert events(svc, job["job_id"])[-1]["status"] == "COMPLETED"
+        plan = svc.client.get(f"/api/jobs/{job['job_id']}/plan", headers=svc.planner)
+        assert plan.status_code == 200 and check(plan.json(), rounds.inputs) == []
+        actions = [e.action for e in audit_log(svc.engine) if e.subject == f"job:{job['job_id']}"]
+        assert actions == ["solve.start", "solve.finish", "solve.complete"]
+
+
+def test_roles_and_offices(service: Service) -> None:
+    client = service.client
+    solve = f"/api/rounds/{ROUND}/solve"
+    assert client.post(solve).status_code == 401
+    assert client.post(solve, headers=service.inspector).status_code == 403
+    refused = client.post(solve, headers=service.stranger)  # another office's round does not exist for them
+    assert refused.status_code == 404 and "没有该轮次" in refused.json()["detail"]
+    assert client.post("/api/rounds/no-such-round/solve", headers=service.planner).status_code == 404
+    assert client.post("/api/rounds/..%2F..%2Fetc/solve", headers=service.planner).status_code == 404
+    assert client.get("/api/jobs/" + "0" * 32, headers=service.planner).status_code == 404
+    assert client.get("/api/jobs/" + "0" * 500, headers=service.planner).status_code == 404
+
+    job = start(service)
+    for method, path in [("GET", ""), ("GET", "/events"), ("GET", "/plan"), ("POST", "/finish"), ("DELETE", "")]:
+        url = f"/api/jobs/{job['job_id']}{path}"
+        assert client.request(method, url, headers=service.stranger).status_code == 404, (method, path)
+        assert client.request(method, url, headers=service.inspector).status_code == 403, (method, path)
+    assert client.delete(f"/api/jobs/{job['job_id']}", headers=service.colleague).status_code == 202
+    assert events(service, job["job_id"])[-1]["status"] == "CANCELLED"
+
+
+def test_a_job_left_running_by_a_previous_process_is_interrupted_at_start(tmp_path: Path, rounds: Rounds) -> None:
+    url = f"sqlite:///{tmp_path / 'onevisit.db'}"
+    engine = migrate(url)
+    with unit_of_work(engine) as session:
+        round_ = job_records.round_row(session, ROUND, AGENCY)
+        session.add(Job(id="stale-job", round_id=round_.id, kind="solve", status="RUNNING", created_by="user:张计划"))
+    engine.dispose()
+    for svc in open_service(url, rounds):
+        status = svc.client.get("/api/jobs/stale-job", headers=svc.planner).json()
+        assert status["status"] == "INTERRUPTED" and "重新运行" in status["error"]
+        assert set(status["times"]) == {"SCHEDULED", "INTERRUPTED"}
+        assert svc.client.get("/api/jobs/stale-job/plan", headers=svc.planner).status_code == 404
+        assert [s["status"] for s in events(svc, "stale-job")] == ["INTERRUPTED"]
+        assert svc.client.get("/api/jobs/stale-job", headers=svc.stranger).status_code == 404
+        entries = [(e.action, e.actor) for e in audit_log(svc.engine) if e.subject == "job:stale-job"]
+        assert entries == [("solve.fail", "user:张计划")]
+        # a new solve of that round starts: the stale row no longer holds the active-job index
+        assert events(svc, start(svc)["job_id"])[-1]["status"] == "COMPLETED"
