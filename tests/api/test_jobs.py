@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -128,6 +133,7 @@ def test_a_solve_streams_to_completed_and_its_plan_passes_the_checker(service: S
     assert check(plan.json(), rounds.inputs) == []
 
     assert [s["status"] for s in events(service, job["job_id"])] == ["COMPLETED"]  # over: the final status once
+    assert stored_states(service.engine, until=["COMPLETED"]) == ["COMPLETED"]
     with unit_of_work(service.engine) as session:
         row = session.get(Job, job["job_id"])
         assert row is not None and row.status == "COMPLETED" and row.completed_at is not None
@@ -145,6 +151,7 @@ def test_a_cancelled_solve_keeps_nothing(service: Service) -> None:
     assert plan.status_code == 404 and "CANCELLED" in plan.json()["detail"]
     again = service.client.delete(f"/api/jobs/{job['job_id']}", headers=service.planner)
     assert again.status_code == 409 and "已结束" in again.json()["detail"]
+    assert stored_states(service.engine, until=["CANCELLED"]) == ["CANCELLED"]
     actions = [e.action for e in audit_log(service.engine) if e.subject == f"job:{job['job_id']}"]
     assert actions == ["solve.start", "solve.cancel", "solve.cancel"]  # the request, then the end
 
@@ -173,6 +180,7 @@ def test_finish_mid_solve_keeps_the_best_plan(tmp_path: Path, rounds: Rounds) ->
         assert events(svc, job["job_id"])[-1]["status"] == "COMPLETED"
         plan = svc.client.get(f"/api/jobs/{job['job_id']}/plan", headers=svc.planner)
         assert plan.status_code == 200 and check(plan.json(), rounds.inputs) == []
+        assert stored_states(svc.engine, until=["COMPLETED"]) == ["COMPLETED"]
         actions = [e.action for e in audit_log(svc.engine) if e.subject == f"job:{job['job_id']}"]
         assert actions == ["solve.start", "solve.finish", "solve.complete"]
 
@@ -216,3 +224,51 @@ def test_a_job_left_running_by_a_previous_process_is_interrupted_at_start(tmp_pa
         assert entries == [("solve.fail", "user:张计划")]
         # a new solve of that round starts: the stale row no longer holds the active-job index
         assert events(svc, start(svc)["job_id"])[-1]["status"] == "COMPLETED"
+
+
+@pytest.fixture
+def live(tmp_path: Path, rounds: Rounds) -> Iterator[tuple[str, Service]]:
+    """The app served by uvicorn (its lifespan on) on a free local port, and its tokens."""
+    for svc in open_service(f"sqlite:///{tmp_path / 'onevisit.db'}", rounds):
+        app = create_app(str(svc.engine.url), rounds_dir=rounds.base)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{sock.getsockname()[1]}", svc
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            sock.close()
+
+
+def test_events_arrive_while_the_job_runs_and_simultaneous_starts_share_one_job(live: tuple[str, Service]) -> None:
+    base, svc = live
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda headers: httpx2.post(f"{base}/api/rounds/{ROUND}/solve", headers=headers,
+                                                           timeout=TIMEOUT), [svc.planner, svc.colleague]))
+    assert [a.status_code for a in answers] == [202, 202]
+    job_id = answers[0].json()["job_id"]
+    assert answers[1].json()["job_id"] == job_id
+    with httpx2.stream("GET", f"{base}/api/jobs/{job_id}/events", headers=svc.planner, timeout=TIMEOUT) as stream:
+        lines = (line for line in stream.iter_lines() if line)
+        first = json.loads(next(lines).removeprefix("data: "))
+        assert first["status"] in {"SCHEDULED", "RUNNING"}  # streamed before the end, not buffered
+        assert httpx2.delete(f"{base}/api/jobs/{job_id}", headers=svc.planner, timeout=TIMEOUT).status_code == 202
+        rest = [json.loads(line.removeprefix("data: "))["status"] for line in lines]
+    assert rest[-1] == "CANCELLED"
+    assert stored_states(svc.engine, until=["CANCELLED"]) == ["CANCELLED"]  # one job in the table
+
+
+def stored_states(engine: Engine, until: list[str]) -> list[str]:
+    """The jobs table's states, polled until they are *until* or the timeout
+    passes (the runner tells subscribers a change just before it is saved)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        with unit_of_work(engine) as session:
+            states = list(session.scalars(select(Job.status)))
+        if states == until or time.monotonic() > deadline:
+            return states
+        time.sleep(0.05)
