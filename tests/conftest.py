@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import os
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
 from scheduler.app.demo import demo as run_demo
 from scheduler.app.drawing import load_draw
@@ -11,6 +16,7 @@ from scheduler.app.inputs import load_inputs
 from scheduler.app.results import record_results
 from scheduler.app.scheduling import load_plan
 from scheduler.export.context import ExportContext, build_context
+from scheduler.store.migrate import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/builders.py
@@ -35,3 +41,39 @@ def ctx(demo: Path, sample_dir: Path) -> ExportContext:
     recorded = record_results(next((demo / "results").glob("*.csv")), plan, inputs)
     assert recorded.results and recorded.report.ok
     return build_context(plan, inputs.dataset, load_draw(demo / "draw"), recorded.results)
+
+
+# --- databases (tests/store, tests/api): a fresh SQLite file always, and a fresh
+# PostgreSQL schema when ONEVISIT_TEST_POSTGRES_URL is set (then an unreachable
+# server is an error, never a skip).
+
+POSTGRES_ENV = "ONEVISIT_TEST_POSTGRES_URL"
+BACKENDS = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database's URL; on PostgreSQL a uniquely named schema in the
+    test database (set as the connection's search_path), dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'onevisit.db'}"
+        return
+    base = os.environ[POSTGRES_ENV]
+    schema = f"onevisit_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """The database migrated to head."""
+    eng = migrate(db_url)
+    yield eng
+    eng.dispose()

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +18,7 @@ import pytest
 from builders import tiny_plan
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, inspect, select
 
 from api.app import create_app
 from api.auth import InspectorDep, PlannerDep, TownshipDep, ViewerDep, deny, first_start
@@ -31,41 +28,11 @@ from scheduler.plan import Plan, Team, TeamMember
 from scheduler.store import accounts, audit
 from scheduler.store.db import make_engine, read_only, unit_of_work
 from scheduler.store.errors import StoreError
-from scheduler.store.migrate import migrate
 from scheduler.store.models import AuditEntry, Token
 from scheduler.vocabulary import LEADER
 from scheduler.workdays import WorkCalendar
 
-POSTGRES_ENV = "ONEVISIT_TEST_POSTGRES_URL"
-BACKENDS = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
 TODAY = dt.date(2026, 11, 19)  # a Thursday: the Monday 11-23 visits are not yet revealed
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database (as tests/store: a unique PostgreSQL schema when
-    ONEVISIT_TEST_POSTGRES_URL is set; unreachable is an error, not a skip)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'onevisit.db'}"
-        return
-    base = os.environ[POSTGRES_ENV]
-    schema = f"onevisit_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = migrate(db_url)
-    yield eng
-    eng.dispose()
 
 
 def token_for(engine: Engine, name: str, role: str, *, days: int = 30, now: dt.datetime | None = None,
