@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import io
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import openpyxl
 
@@ -112,3 +115,17 @@ def tiny_plan(visits: Sequence[tuple[str, Sequence[str], str]], unassigned: Sequ
         statistics=Statistics(len(scheduled) + len(missing), len(scheduled), len(missing), 1.0, 1.0, 0, 0, 0.0, 0, {}, {}, ()),
         audit=Audit("", "", {}, {}),
     )
+
+
+def load_generator() -> ModuleType:
+    """Import data/generate_county.py (data/ is not a package)."""
+    name = "generate_county"
+    if name in sys.modules:
+        return sys.modules[name]
+    path = Path(__file__).resolve().parents[1] / "data" / "generate_county.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look the module up while it loads
+    spec.loader.exec_module(module)
+    return module

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from builders import load_generator
 from openpyxl import load_workbook
 
 from scheduler.agencies import BUILTIN
@@ -19,19 +17,6 @@ from scheduler.uscc import org_check_char, valid_mask
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-
-
-def load_generator() -> ModuleType:
-    """Import data/generate_county.py (data/ is not a package)."""
-    name = "generate_county"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "data" / "generate_county.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look the module up while it loads
-    spec.loader.exec_module(module)
-    return module
 
 
 gen = load_generator()

@@ -3,10 +3,8 @@ couple of seconds) and a generated county whose solve runs for minutes."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -16,10 +14,10 @@ from scheduler.app.inputs import load_inputs
 from scheduler.draw import Reveal
 from scheduler.sample import sample_dir
 
-ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # job_rounds.py
 
-from job_rounds import Round  # noqa: E402
+from builders import load_generator
+from job_rounds import Round
 
 LONG_ROUND = """\
 name = "作业测试轮次"
@@ -35,18 +33,6 @@ avoid_home_township = true
 """
 
 
-def _generator() -> ModuleType:
-    name = "generate_county"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "data" / "generate_county.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def sample_round(tmp_path_factory: pytest.TempPathFactory) -> Round:
     data = sample_dir()
@@ -60,7 +46,7 @@ def sample_round(tmp_path_factory: pytest.TempPathFactory) -> Round:
 def long_round(tmp_path_factory: pytest.TempPathFactory) -> Round:
     """About 1,100 visits: with no gap limit CP-SAT runs for its whole time limit."""
     base = tmp_path_factory.mktemp("long")
-    _generator().generate(base / "data", enterprises=80_000, townships=12, inspectors=530, agencies=8, excel=False)
+    load_generator().generate(base / "data", enterprises=80_000, townships=12, inspectors=530, agencies=8, excel=False)
     round_file = base / "round.toml"
     round_file.write_text(LONG_ROUND, encoding="utf-8")
     inputs = load_inputs([base / "data"], round_file, need_round=True)
