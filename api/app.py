@@ -1,8 +1,10 @@
 """The OneVisit web service.
 
-Today it validates uploaded rosters exactly as ``onevisit validate`` does and
-serves a Chinese page for it; the draw, the plan and the exports join it as
-their issues land.  Run it with ``onevisit serve``.
+It validates uploaded rosters exactly as ``onevisit validate`` does (with a
+Chinese page for it), keeps rounds in a database and runs them over HTTP:
+upload, create, draw, solve (a job), check, export, publish, results; and
+it shows inspectors, township offices and the public what concerns them
+(docs/service.md).  Run it with ``onevisit serve``.
 
 Handlers stay responsive: uploads are read on the event loop, validation
 (CPU-bound) runs in a worker thread.  Unusable uploads are answered 422 and
@@ -11,7 +13,8 @@ every error as Chinese JSON (:mod:`api.problems`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +27,9 @@ from api.auth import ViewerDep, install_database, me
 from api.docs import add_docs
 from api.jobs import install_jobs
 from api.problems import ERROR_RESPONSES, UploadRejected, install_error_handlers
-from api.uploads import MAX_UPLOAD_BYTES, check_uploads, size_problem
+from api.round_service import RoundService, china_today
+from api.rounds import install_rounds
+from api.uploads import MAX_UPLOAD_BYTES, check_uploads, read_uploads
 from api.validation import validate_files
 from scheduler import __version__
 
@@ -33,27 +38,16 @@ __all__ = ["MAX_UPLOAD_BYTES", "app", "create_app", "validate_files"]
 _PAGE = (Path(__file__).parent / "pages" / "validate.html").read_text(encoding="utf-8")
 
 
-async def read_uploads(files: list[UploadFile]) -> list[tuple[str | None, bytes]]:
-    """Each upload's name and bytes; over :data:`MAX_UPLOAD_BYTES` in all is refused (413)."""
-    out: list[tuple[str | None, bytes]] = []
-    total = 0
-    for upload in files:
-        data = await upload.read()
-        total += len(data)
-        if total > MAX_UPLOAD_BYTES:
-            raise UploadRejected([size_problem(MAX_UPLOAD_BYTES)], status_code=413)
-        out.append((upload.filename, data))
-    return out
-
-
-def create_app(database_url: str | None = None, *, rounds_dir: str | Path | None = None,
-               solver_settings: Mapping[str, Any] | None = None) -> FastAPI:
+def create_app(database_url: str | None = None, *, data_dir: str | Path | None = None,
+               solver_settings: Mapping[str, Any] | None = None,
+               today: Callable[[], dt.date] | None = None, reveal_workdays: int | None = None) -> FastAPI:
     """The service.  Its database (*database_url*, else ``ONEVISIT_DATABASE_URL``,
     else the SQLite file in the data dir) is migrated on start-up, or at the
     first request that needs it when the app runs without its lifespan.  The
     job runner starts there too (jobs left active by a previous process become
-    INTERRUPTED); round folders are read from *rounds_dir* (else
-    ``ONEVISIT_ROUNDS_DIR``, else ``<data dir>/rounds``)."""
+    INTERRUPTED).  Blobs and round folders live in *data_dir* (else
+    ``ONEVISIT_DATA_DIR``, else ``./onevisit-data``); *today* (the date in
+    China) and *reveal_workdays* are for tests and offices that differ."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,7 +61,10 @@ def create_app(database_url: str | None = None, *, rounds_dir: str | Path | None
                   description="双随机、一公开 跨部门联合抽查计划 (joint inspection planning)",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     database = install_database(app, database_url)
-    jobs = install_jobs(app, database, rounds_dir, solver_settings)
+    rounds = RoundService(database, None if data_dir is None else Path(data_dir),
+                          today=today or china_today, workdays=reveal_workdays)
+    install_rounds(app, rounds)
+    jobs = install_jobs(app, database, rounds, solver_settings)
     install_error_handlers(app)
     add_docs(app)
 

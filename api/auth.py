@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from scheduler.access import PUBLIC, Decision, Viewer
 from scheduler.store import accounts, audit
 from scheduler.store.admin import cli_actor
-from scheduler.store.db import database_url, unit_of_work
+from scheduler.store.db import database_url, read_only, unit_of_work, utcnow
 from scheduler.store.errors import StoreError, TokenRefused
 from scheduler.store.migrate import migrate
 from scheduler.store.models import User
@@ -94,12 +94,20 @@ def viewer_of(user: User) -> Viewer:
 
 
 def authenticate(db: Database, token: str) -> Viewer:
-    """The viewer a live token belongs to (its ``last_used_at`` updated); raises 401."""
+    """The viewer a live token belongs to; raises 401.  The lookup only
+    reads; ``last_used_at`` is written at most once a minute per token, so
+    concurrent readers do not queue for SQLite's write lock."""
+    now = utcnow()
     try:
-        with unit_of_work(db.engine()) as session:
-            return viewer_of(accounts.authenticate(session, token))
+        with read_only(db.engine()) as session:
+            record = accounts.find_live(session, token, now=now)
+            who, token_id, stale = viewer_of(record.user), record.id, accounts.needs_touch(record, now)
     except TokenRefused as exc:
         raise unauthorized(str(exc)) from None
+    if stale:
+        with unit_of_work(db.engine()) as session:
+            accounts.touch(session, token_id, now)
+    return who
 
 
 def viewer(request: Request) -> Viewer:

@@ -1,23 +1,21 @@
 """The job API for solves (see docs/jobs.md, "Over HTTP").
 
-A round is, for now, a folder ``<rounds dir>/<round id>/`` holding ``data/``
-(rosters and ``round.toml``) and ``draw/`` (a published draw).  Only a
-planner of the round's lead agency sees it; anyone else gets 404.  Solves run
-in a :class:`~scheduler.jobs.JobRunner`; every status change is saved to the
-jobs table and every terminal change audited.
+A round is a database row (:mod:`api.rounds`); the solve worker reads its
+rosters, round file and draw from the round's folder, materialised from the
+blobs by :class:`~api.round_service.RoundService`.  Planners of the round's
+agencies see its jobs; only the lead agency's planners start and stop them;
+anyone else gets 404.  Solves run in a :class:`~scheduler.jobs.JobRunner`;
+every status change is saved to the jobs table and every terminal change
+audited; a completed solve's plan becomes the round's next plan version in
+the same transaction as the COMPLETED status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import re
 import threading
-import tomllib
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -26,63 +24,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from api.auth import Database, PlannerDep
+from api.round_service import RoundService, Workspace, leads, owns
 from scheduler.access import Viewer
 from scheduler.jobs import JobRunner, JobSpec, JobState, JobStatus, UnknownJob
 from scheduler.jobs.solve import TARGET
-from scheduler.store import audit, job_records
-from scheduler.store.db import data_dir, unit_of_work
+from scheduler.store import audit, job_records, plans
+from scheduler.store import rounds as stored
+from scheduler.store.db import unit_of_work
+from scheduler.store.models import Job, Round
 
-ROUNDS_DIR_ENV = "ONEVISIT_ROUNDS_DIR"
 KIND = "solve"
 LOAD_MARGIN = 120.0  # seconds on top of the solver's limit for reading the rosters and the draw
-_ROUND_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _TERMINAL_ACTIONS = {JobState.COMPLETED: "solve.complete", JobState.CANCELLED: "solve.cancel",
                      JobState.FAILED: "solve.fail", JobState.INTERRUPTED: "solve.fail"}
 
 NOT_FOUND = "没有该轮次或作业，或无权查看 (not found)"
-
-
-def rounds_dir(path: str | Path | None = None) -> Path:
-    """The given folder, else ``ONEVISIT_ROUNDS_DIR``, else ``<data dir>/rounds``."""
-    if path is not None:
-        return Path(path)
-    return Path(os.environ.get(ROUNDS_DIR_ENV) or data_dir() / "rounds")
-
-
-@dataclass(frozen=True)
-class RoundFolder:
-    round_id: str
-    path: Path
-    lead_agency: str
-
-    @property
-    def data(self) -> Path:
-        return self.path / "data"
-
-    @property
-    def round_file(self) -> Path:
-        return self.data / "round.toml"
-
-    @property
-    def draw(self) -> Path:
-        return self.path / "draw"
-
-
-def find_round(base: Path, round_id: str) -> RoundFolder | None:
-    """The round folder *round_id* under *base* with its lead agency, or None
-    (no such folder, an unsafe name, or no readable round file)."""
-    if not _ROUND_ID.match(round_id) or ".." in round_id:
-        return None
-    path = base / round_id
-    round_file = path / "data" / "round.toml"
-    try:
-        doc = tomllib.loads(round_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
-    lead = doc.get("lead_agency")
-    if not isinstance(lead, str) or not lead.strip() or not (path / "draw").is_dir():
-        return None
-    return RoundFolder(round_id, path, lead.strip())
 
 
 def actor_of(who: Viewer) -> str:
@@ -105,25 +61,19 @@ def status_json(status: JobStatus) -> dict[str, Any]:
     }
 
 
-@dataclass
-class _Owner:
-    actor: str
-    agency: str
-
-
 class JobService:
     """The app's runner and the bridge to the store."""
 
-    def __init__(self, database: Database, base: Path, settings: Mapping[str, Any] | None = None,
+    def __init__(self, database: Database, rounds: RoundService, settings: Mapping[str, Any] | None = None,
                  max_workers: int = 1) -> None:
         self.database = database
-        self.base = base
+        self.rounds = rounds
         self.settings = dict(settings or {})
         self.max_workers = max_workers
         self._runner: JobRunner | None = None
         self._lock = threading.Lock()
-        self._owners: dict[str, _Owner] = {}
-        self._submitting: dict[str, _Owner] = {}  # round id → who is submitting it now
+        self._owners: dict[str, str] = {}  # job id → who started it
+        self._submitting: dict[str, str] = {}  # round id → who is submitting it now
 
     # --- life ----------------------------------------------------------------
 
@@ -153,17 +103,21 @@ class JobService:
     # --- store ---------------------------------------------------------------
 
     def _on_change(self, status: JobStatus) -> None:
-        owner = self._owners.get(status.job_id) or self._submitting[status.round_id]
-        self._owners[status.job_id] = owner
+        actor = self._owners.get(status.job_id) or self._submitting[status.round_id]
+        self._owners[status.job_id] = actor
+        result = self.runner.result(status.job_id) if status.state is JobState.COMPLETED else None
         with unit_of_work(self.database.engine()) as session:
-            round_ = job_records.round_row(session, status.round_id, owner.agency)
-            _job, new = job_records.save(session, status, round_, owner.actor)
+            round_ = session.get(Round, int(status.round_id))
+            assert round_ is not None  # the job was submitted for it
+            job, new = job_records.save(session, status, round_, actor)
             subject = f"job:{status.job_id}"
             if new:
-                audit.append(session, actor=owner.actor, action="solve.start", subject=subject,
+                audit.append(session, actor=actor, action="solve.start", subject=subject,
                              details={"round": status.round_id})
+            if result is not None and job.result_plan_id is None:
+                job.result_plan_id = self.rounds.add_plan(session, actor, round_.id, result, job_id=status.job_id).id
             if status.terminal:
-                audit.append(session, actor=owner.actor, action=_TERMINAL_ACTIONS[status.state], subject=subject,
+                audit.append(session, actor=actor, action=_TERMINAL_ACTIONS[status.state], subject=subject,
                              details={"round": status.round_id, "status": status.state.value, "error": status.error})
 
     def note(self, who: Viewer, action: str, status: JobStatus) -> None:
@@ -173,36 +127,40 @@ class JobService:
 
     # --- requests --------------------------------------------------------------
 
-    def submit(self, who: Viewer, folder: RoundFolder) -> JobStatus:
+    def submit(self, who: Viewer, round_id: int, space: Workspace) -> JobStatus:
         settings = dict(self.settings)
-        spec = JobSpec(folder.round_id, KIND, TARGET,
-                       {"data": [str(folder.data)], "draw_folder": str(folder.draw),
-                        "round_file": str(folder.round_file), "settings": settings},
+        spec = JobSpec(str(round_id), KIND, TARGET,
+                       {"data": [str(space.data)], "draw_folder": str(space.draw),
+                        "round_file": str(space.round_file), "settings": settings},
                        wall_limit=float(settings.get("time_limit", 20.0)) + LOAD_MARGIN)
         runner = self.runner
         with self._lock:  # one submit at a time: on_change reads who submits
-            self._submitting[folder.round_id] = _Owner(actor_of(who), folder.lead_agency)
+            self._submitting[str(round_id)] = actor_of(who)
             try:
                 return runner.submit(spec)
             finally:
-                del self._submitting[folder.round_id]
+                del self._submitting[str(round_id)]
 
-    def find(self, who: Viewer, job_id: str) -> JobStatus:
-        """The job, when *who* is a planner of its round's office; else 404."""
+    def find(self, who: Viewer, job_id: str, *, lead: bool = False) -> tuple[JobStatus, Job | None]:
+        """The job (live status when running here) and its row, when *who* is
+        a planner of its round (of the lead agency with *lead*); else 404."""
+        if len(job_id) > 36:
+            raise HTTPException(404, NOT_FOUND)
+        with unit_of_work(self.database.engine()) as session:
+            found = job_records.load(session, job_id)
+            row = session.get(Job, job_id)
+        if found is None:  # unknown, or its first row is not written yet
+            raise HTTPException(404, NOT_FOUND)
         try:
             status = self.runner.status(job_id)
-            agency = self._owners[job_id].agency
-        except (UnknownJob, KeyError):
-            if len(job_id) > 36:
-                raise HTTPException(404, NOT_FOUND) from None
-            with unit_of_work(self.database.engine()) as session:
-                found = job_records.load(session, job_id)
-            if found is None:
-                raise HTTPException(404, NOT_FOUND) from None
-            status, agency = found[0], found[1].agency
-        if agency != who.agency:
+        except UnknownJob:
+            status = found[0]
+        if status.terminal and found[0].state is not status.state:
+            status = found[0]  # the end is not stored yet: say what is stored
+        round_ = found[1]
+        if not (leads(who, round_) if lead else owns(who, round_)):
             raise HTTPException(404, NOT_FOUND)
-        return status
+        return status, row
 
     def live(self, job_id: str) -> bool:
         try:
@@ -240,27 +198,34 @@ def make_router() -> APIRouter:
     router = APIRouter(tags=["jobs"])
 
     @router.post("/api/rounds/{round_id}/solve", status_code=202, summary="开始求解 (start a solve)")
-    def start_solve(round_id: str, who: PlannerDep, request: Request) -> JSONResponse:
+    def start_solve(round_id: int, who: PlannerDep, request: Request) -> JSONResponse:
         jobs = service(request)
-        folder = find_round(jobs.base, round_id)
-        if folder is None or folder.lead_agency != who.agency:
-            raise HTTPException(404, NOT_FOUND)
-        return accepted(jobs.submit(who, folder))
+        with jobs.rounds.reading() as session:
+            round_ = session.get(Round, round_id)
+            if round_ is None or not owns(who, round_):
+                raise HTTPException(404, NOT_FOUND)
+            if not leads(who, round_):
+                raise HTTPException(403, "只有发起部门的计划科室可以求解本轮次 (only the lead agency's planners)")
+            draw = stored.draw_of(session, round_.id)
+            if draw is None:
+                raise HTTPException(409, "本轮次尚未抽取，不能求解：请先 POST /api/rounds/{id}/draw (draw first)")
+            space = jobs.rounds.workspace(session, round_, draw)
+        return accepted(jobs.submit(who, round_id, space))
 
     @router.get("/api/jobs/{job_id}", summary="作业状态 (job status)")
     def job_status(job_id: str, who: PlannerDep, request: Request) -> dict[str, Any]:
-        return status_json(service(request).find(who, job_id))
+        return status_json(service(request).find(who, job_id)[0])
 
     @router.get("/api/jobs/{job_id}/events", summary="作业状态变化 (server-sent events)")
     def job_events(job_id: str, who: PlannerDep, request: Request) -> StreamingResponse:
         jobs = service(request)
-        status = jobs.find(who, job_id)
+        status = jobs.find(who, job_id)[0]
         return StreamingResponse(_events(jobs, status), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
 
     def stop(job_id: str, who: Viewer, request: Request, action: str) -> JSONResponse:
         jobs = service(request)
-        status = jobs.find(who, job_id)
+        status = jobs.find(who, job_id, lead=True)[0]
         if status.terminal or not jobs.live(job_id):
             raise HTTPException(409, f"作业已结束（{status.state.value}），无法再停止 (the job is over)")
         jobs.note(who, action, status)
@@ -278,20 +243,22 @@ def make_router() -> APIRouter:
     @router.get("/api/jobs/{job_id}/plan", summary="求解得到的安排 plan.json (the plan)")
     def job_plan(job_id: str, who: PlannerDep, request: Request) -> Response:
         jobs = service(request)
-        status = jobs.find(who, job_id)
+        status, row = jobs.find(who, job_id)
         if not status.terminal:
             raise HTTPException(409, f"安排尚未完成（作业状态 {status.state.value}），请稍后再取 (the plan is not ready)")
-        plan = jobs.runner.result(job_id) if jobs.live(job_id) else None
-        if plan is None:
+        plan_id = None if row is None else row.result_plan_id
+        if plan_id is None:
             raise HTTPException(404, f"该作业没有得到安排（作业状态 {status.state.value}）(no plan)")
-        return Response(plan, media_type="application/json")
+        with jobs.rounds.reading() as session:
+            digest = plans.get_plan(session, plan_id).content_hash
+        return Response(jobs.rounds.blobs.get(digest), media_type="application/json")
 
     return router
 
 
-def install_jobs(app: FastAPI, database: Database, base: str | Path | None = None,
+def install_jobs(app: FastAPI, database: Database, rounds: RoundService,
                  settings: Mapping[str, Any] | None = None) -> JobService:
-    jobs = JobService(database, rounds_dir(base), settings)
+    jobs = JobService(database, rounds, settings)
     app.state.jobs = jobs
     app.include_router(make_router())
     return jobs

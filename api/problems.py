@@ -19,7 +19,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from scheduler.io import Problem
+from scheduler.app.errors import StaleInputs, UseCaseError
+from scheduler.io import Problem, Report
+from scheduler.store.errors import StoreError
 
 log = logging.getLogger("onevisit.api")
 
@@ -137,6 +139,26 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(problems), status_code=422)
 
 
+def use_case_status(exc: UseCaseError) -> int:
+    """422 for what is wrong with what was sent (rosters, round file, draw
+    values, results); 409 for what conflicts with the stored state; an
+    error may name its own (``http_status``, say 404 for an unknown record)."""
+    own = getattr(exc, "http_status", None)
+    if isinstance(own, int):
+        return own
+    if isinstance(exc, StoreError | StaleInputs):
+        return 409
+    return 422
+
+
+async def _use_case_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, UseCaseError)
+    report = getattr(exc, "report", None)
+    listed = report.sorted() if isinstance(report, Report) else []
+    problems = listed or [Problem(REQUEST, None, None, "\n".join(exc.lines))]
+    return JSONResponse(error_body(problems), status_code=use_case_status(exc))
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     incident = secrets.token_hex(4)
     log.error("unexpected error %s on %s %s", incident, request.method, request.url.path, exc_info=exc)
@@ -149,4 +171,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UploadRejected, _upload_rejected)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(UseCaseError, _use_case_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -12,6 +12,9 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from fastapi import UploadFile
+
+from api.problems import UploadRejected
 from scheduler.io import Problem
 from scheduler.io.dataset import TABLE_SUFFIXES
 from scheduler.io.table import EXCEL_SUFFIXES
@@ -94,3 +97,16 @@ def check_uploads(uploads: Iterable[tuple[str | None, bytes]]) -> tuple[dict[str
 def size_problem(limit: int) -> Problem:
     """The problem of an upload over *limit* bytes in all."""
     return Problem("（输入）", None, None, f"上传文件总大小超过 {limit / 2**20:g} MiB，请删去无关文件后重新上传")
+
+
+async def read_uploads(files: list[UploadFile]) -> list[tuple[str | None, bytes]]:
+    """Each upload's name and bytes; over :data:`MAX_UPLOAD_BYTES` in all is refused (413)."""
+    out: list[tuple[str | None, bytes]] = []
+    total = 0
+    for upload in files:
+        data = await upload.read()
+        total += len(data)
+        if total > MAX_UPLOAD_BYTES:
+            raise UploadRejected([size_problem(MAX_UPLOAD_BYTES)], status_code=413)
+        out.append((upload.filename, data))
+    return out

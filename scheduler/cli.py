@@ -508,9 +508,11 @@ def serve(
     port: Annotated[int, typer.Option(metavar="PORT", help="端口 1–65535 (port)")] = 8000,
     agency: Annotated[str, typer.Option("--agency", metavar="AGENCY",
                                         help="首次启动时创建的计划科室用户所属部门代码 (first planner's agency)")] = "SCJG",
+    demo: Annotated[bool, typer.Option("--demo", help="载入示例县及其抽查轮次（已抽取、已安排）(load the sample county's round)")] = False,
 ) -> None:
     """启动网页服务 (start the web service: roster validation page and API)。
-    首次启动时建立数据库，并为 --agency 创建第一个计划科室用户，令牌只显示一次。"""
+    首次启动时建立数据库，并为 --agency 创建第一个计划科室用户，令牌只显示一次。
+    加 --demo 时载入示例县的抽查轮次，并创建一个演示检查员和一个演示乡镇用户。"""
     if not 1 <= port <= 65535:
         raise UseCaseError(f"端口 {port} 无效：应为 1 至 65535 之间的整数 (invalid port)")
     try:
@@ -526,8 +528,31 @@ def serve(
     first = first_start(None, agency)
     if first is not None:
         print_first_planner(first, url)
+    if demo:
+        print_demo_round(url)
     _echo(f"OneVisit 网页服务: {url}  (API 文档 /docs)")
     uvicorn.run("api.app:app", host=host, port=port, log_level="info")
+
+
+def print_demo_round(url: str) -> None:
+    from api.auth import Database
+    from api.demo_round import load_demo
+    from api.round_service import RoundService
+
+    database = Database()
+    try:
+        loaded = load_demo(RoundService(database), on_step=lambda step: _echo(f"  {step} …"))
+    finally:
+        database.dispose()
+    if not loaded.created:
+        _echo(f"示例县抽查轮次已在数据库中（轮次编号 {loaded.round_id}），未重复载入 (demo round exists)")
+        return
+    _echo(f"已载入示例县抽查轮次 (demo round)：编号 {loaded.round_id}，安排 {loaded.visits} 户次检查，尚未公布")
+    _echo(f"  查看: {url}api/rounds/{loaded.round_id}  (计划科室令牌 planner token)")
+    for account in loaded.accounts:
+        label = "检查员 inspector" if account.role == "inspector" else "乡镇 township"
+        _echo(f"  演示{label} {account.scope} 的令牌（只显示这一次）: {account.token}")
+    _echo(f"  公布后检查员可读 {url}api/rounds/{loaded.round_id}/my-schedule，乡镇可读 …/township/workbook")
 
 
 # --------------------------------------------------------------------------

@@ -79,9 +79,14 @@ def create_token(session: Session, user: User, *, days: int = DEFAULT_DAYS, now:
     return IssuedToken(token, record)
 
 
-def authenticate(session: Session, token: str, *, now: dt.datetime | None = None) -> User:
-    """The user a live token belongs to (its ``last_used_at`` is updated);
-    unknown, expired and revoked tokens are refused."""
+#: ``last_used_at`` is written at most this often per token, so reading
+#: requests do not each take the database's write lock.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def find_live(session: Session, token: str, *, now: dt.datetime | None = None) -> Token:
+    """The live token record (nothing written); unknown, expired and revoked
+    tokens are refused."""
     now = now or utcnow()
     digest = hash_token(token)
     candidates = session.scalars(select(Token).where(Token.prefix == token[:PREFIX_LENGTH])).all()
@@ -92,8 +97,28 @@ def authenticate(session: Session, token: str, *, now: dt.datetime | None = None
         raise TokenRefused(f"令牌 {match.prefix}… 已吊销 (revoked)")
     if match.expires_at <= now:
         raise TokenRefused(f"令牌 {match.prefix}… 已过期 (expired)")
+    return match
+
+
+def needs_touch(token: Token, now: dt.datetime) -> bool:
+    """Whether ``last_used_at`` is older than :data:`LAST_USED_RESOLUTION`."""
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION
+
+
+def authenticate(session: Session, token: str, *, now: dt.datetime | None = None) -> User:
+    """The user a live token belongs to (its ``last_used_at`` is updated);
+    unknown, expired and revoked tokens are refused."""
+    now = now or utcnow()
+    match = find_live(session, token, now=now)
     match.last_used_at = now
     return match.user
+
+
+def touch(session: Session, token_id: int, now: dt.datetime) -> None:
+    """Record a use of the token (a separate, short write)."""
+    record = session.get(Token, token_id)
+    if record is not None and needs_touch(record, now):
+        record.last_used_at = now
 
 
 def revoke_token(session: Session, prefix: str, *, now: dt.datetime | None = None) -> Token:

@@ -95,8 +95,23 @@ class Plan(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+class Publication(Base):
+    """A published plan version, with the audit log's head (``audit_seq``,
+    ``audit_head``) at the moment of publication: the checkpoint the public
+    notices print."""
+
+    __tablename__ = "publications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="RESTRICT"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"), unique=True)
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    audit_head: Mapped[str] = mapped_column(HASH)
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_by: Mapped[str] = mapped_column(String(255))
+
+
 class Result(Base):
-    """An inspection result per visit and check item (placeholder until results move in)."""
+    """An inspection result per visit and check item of a published plan."""
 
     __tablename__ = "results"
     __table_args__ = (UniqueConstraint("plan_id", "visit_key", "item"),)

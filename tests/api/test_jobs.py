@@ -4,7 +4,6 @@ processes, driven over HTTP (TestClient with the app's lifespan)."""
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
@@ -18,47 +17,26 @@ import httpx2
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from service_rounds import AGENCY, drawn_round, token_for
 from sqlalchemy import Engine, select
 
 from api.app import create_app
-from scheduler.app.demo import BEACON, REVEALS
-from scheduler.app.drawing import draw, publish_draw
 from scheduler.app.inputs import load_inputs
 from scheduler.app.scheduling import check
-from scheduler.draw import Reveal
 from scheduler.io import Inputs
 from scheduler.sample import sample_dir
-from scheduler.store import accounts, audit, job_records
+from scheduler.store import audit
 from scheduler.store.db import unit_of_work
 from scheduler.store.migrate import migrate
-from scheduler.store.models import AuditEntry, Job
+from scheduler.store.models import AuditEntry, Job, User
 
-ROUND = "county-2026q4"
-AGENCY = "市场监管"  # the sample round's lead agency
 TIMEOUT = 120.0  # seconds: a sample solve takes a few
 
 
-@dataclass(frozen=True)
-class Rounds:
-    base: Path
-    inputs: Inputs
-
-
 @pytest.fixture(scope="module")
-def rounds(tmp_path_factory: pytest.TempPathFactory) -> Rounds:
-    """A rounds folder with one round: the sample county and its published draw."""
-    base = tmp_path_factory.mktemp("rounds")
-    folder = base / ROUND
-    shutil.copytree(sample_dir(), folder / "data")
-    inputs = load_inputs([folder / "data"], need_round=True)
-    publish_draw(draw(inputs, beacon=BEACON, reveals=[Reveal(p, s) for p, s in REVEALS]), inputs, folder / "draw")
-    return Rounds(base, inputs)
-
-
-def token_for(engine: Engine, name: str, role: str, **scope: str) -> dict[str, str]:
-    with unit_of_work(engine) as session:
-        user = accounts.add_user(session, name=name, role=role, **scope)
-        return {"Authorization": f"Bearer {accounts.create_token(session, user).token}"}
+def inputs() -> Inputs:
+    """The sample county, read as the checker reads it."""
+    return load_inputs([sample_dir()], need_round=True)
 
 
 @dataclass
@@ -69,24 +47,28 @@ class Service:
     colleague: dict[str, str]  # another planner of the same office
     stranger: dict[str, str]  # a planner of another office
     inspector: dict[str, str]
+    round_id: int = 0
 
 
-def open_service(url: str, rounds: Rounds, settings: dict[str, Any] | None = None) -> Iterator[Service]:
+def open_service(url: str, data: Path, settings: dict[str, Any] | None = None) -> Iterator[Service]:
+    """The app over *url*, its tokens, and one drawn round of the sample county."""
     engine = migrate(url)
     try:
         tokens = (token_for(engine, "张计划", "planner", agency=AGENCY),
                   token_for(engine, "李计划", "planner", agency=AGENCY),
                   token_for(engine, "王公安", "planner", agency="公安"),
                   token_for(engine, "赵检查", "inspector", inspector_id="I001"))
-        with TestClient(create_app(url, rounds_dir=rounds.base, solver_settings=settings)) as client:
-            yield Service(client, engine, *tokens)
+        with TestClient(create_app(url, data_dir=data, solver_settings=settings)) as client:
+            svc = Service(client, engine, *tokens)
+            svc.round_id = drawn_round(client, svc.planner)
+            yield svc
     finally:
         engine.dispose()
 
 
 @pytest.fixture
-def service(tmp_path: Path, rounds: Rounds) -> Iterator[Service]:
-    yield from open_service(f"sqlite:///{tmp_path / 'onevisit.db'}", rounds)
+def service(tmp_path: Path) -> Iterator[Service]:
+    yield from open_service(f"sqlite:///{tmp_path / 'onevisit.db'}", tmp_path / "data")
 
 
 def events(svc: Service, job_id: str) -> list[dict[str, Any]]:
@@ -100,7 +82,7 @@ def events(svc: Service, job_id: str) -> list[dict[str, Any]]:
 
 
 def start(svc: Service) -> dict[str, Any]:
-    response = svc.client.post(f"/api/rounds/{ROUND}/solve", headers=svc.planner)
+    response = svc.client.post(f"/api/rounds/{svc.round_id}/solve", headers=svc.planner)
     assert response.status_code == 202, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -112,10 +94,10 @@ def audit_log(engine: Engine) -> list[AuditEntry]:
         return list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
 
 
-def test_a_solve_streams_to_completed_and_its_plan_passes_the_checker(service: Service, rounds: Rounds) -> None:
+def test_a_solve_streams_to_completed_and_its_plan_passes_the_checker(service: Service, inputs: Inputs) -> None:
     job = start(service)
     assert job["status"] in {"SCHEDULED", "RUNNING"}
-    again = service.client.post(f"/api/rounds/{ROUND}/solve", headers=service.colleague)
+    again = service.client.post(f"/api/rounds/{service.round_id}/solve", headers=service.colleague)
     assert again.status_code == 202 and again.json()["job_id"] == job["job_id"]  # the same job, not a second solve
     early = service.client.get(f"/api/jobs/{job['job_id']}/plan", headers=service.planner)
     assert early.status_code == 409 and "尚未完成" in early.json()["detail"]
@@ -130,7 +112,11 @@ def test_a_solve_streams_to_completed_and_its_plan_passes_the_checker(service: S
     assert status["progress"]["visits"] > 0 and status["phase"] is not None
     plan = service.client.get(f"/api/jobs/{job['job_id']}/plan", headers=service.planner)
     assert plan.status_code == 200 and plan.headers["content-type"] == "application/json"
-    assert check(plan.json(), rounds.inputs) == []
+    assert check(plan.json(), inputs) == []
+    versions = service.client.get(f"/api/rounds/{service.round_id}/plans", headers=service.planner).json()
+    assert [v["version"] for v in versions] == [1]  # the completed solve's plan, kept in the database
+    stored_plan = service.client.get(f"/api/rounds/{service.round_id}/plans/1/plan.json", headers=service.planner)
+    assert stored_plan.content == plan.content
 
     assert [s["status"] for s in events(service, job["job_id"])] == ["COMPLETED"]  # over: the final status once
     assert stored_states(service.engine, until=["COMPLETED"]) == ["COMPLETED"]
@@ -140,6 +126,8 @@ def test_a_solve_streams_to_completed_and_its_plan_passes_the_checker(service: S
         assert row.created_by == "user:张计划"
     actions = [(e.action, e.actor) for e in audit_log(service.engine) if e.subject == f"job:{job['job_id']}"]
     assert actions == [("solve.start", "user:张计划"), ("solve.complete", "user:张计划")]
+    created = [e.details for e in audit_log(service.engine) if e.action == "plan.create"]
+    assert created == [{"version": 1, "plan_sha256": versions[0]["sha256"], "job": job["job_id"]}]
 
 
 def test_a_cancelled_solve_keeps_nothing(service: Service) -> None:
@@ -169,9 +157,10 @@ def searching(svc: Service, job_id: str) -> dict[str, Any]:
         time.sleep(0.05)
 
 
-def test_finish_mid_solve_keeps_the_best_plan(tmp_path: Path, rounds: Rounds) -> None:
+def test_finish_mid_solve_keeps_the_best_plan(tmp_path: Path, inputs: Inputs) -> None:
     # No gap limit and a long time limit: CP-SAT keeps improving until told to finish.
-    for svc in open_service(f"sqlite:///{tmp_path / 'onevisit.db'}", rounds, {"gap_limit": 0.0, "time_limit": 90.0}):
+    for svc in open_service(f"sqlite:///{tmp_path / 'onevisit.db'}", tmp_path / "data",
+                            {"gap_limit": 0.0, "time_limit": 90.0}):
         job = start(svc)
         status = searching(svc, job["job_id"])
         assert status["status"] == "RUNNING" and status["phase"] in SEARCH, status
@@ -179,7 +168,7 @@ def test_finish_mid_solve_keeps_the_best_plan(tmp_path: Path, rounds: Rounds) ->
         assert finished.status_code == 202
         assert events(svc, job["job_id"])[-1]["status"] == "COMPLETED"
         plan = svc.client.get(f"/api/jobs/{job['job_id']}/plan", headers=svc.planner)
-        assert plan.status_code == 200 and check(plan.json(), rounds.inputs) == []
+        assert plan.status_code == 200 and check(plan.json(), inputs) == []
         assert stored_states(svc.engine, until=["COMPLETED"]) == ["COMPLETED"]
         actions = [e.action for e in audit_log(svc.engine) if e.subject == f"job:{job['job_id']}"]
         assert actions == ["solve.start", "solve.finish", "solve.complete"]
@@ -187,13 +176,13 @@ def test_finish_mid_solve_keeps_the_best_plan(tmp_path: Path, rounds: Rounds) ->
 
 def test_roles_and_offices(service: Service) -> None:
     client = service.client
-    solve = f"/api/rounds/{ROUND}/solve"
+    solve = f"/api/rounds/{service.round_id}/solve"
     assert client.post(solve).status_code == 401
     assert client.post(solve, headers=service.inspector).status_code == 403
     refused = client.post(solve, headers=service.stranger)  # another office's round does not exist for them
     assert refused.status_code == 404 and "没有该轮次" in refused.json()["detail"]
-    assert client.post("/api/rounds/no-such-round/solve", headers=service.planner).status_code == 404
-    assert client.post("/api/rounds/..%2F..%2Fetc/solve", headers=service.planner).status_code == 404
+    assert client.post("/api/rounds/999999/solve", headers=service.planner).status_code == 404
+    assert client.post("/api/rounds/..%2F..%2Fetc/solve", headers=service.planner).status_code in {404, 422}
     assert client.get("/api/jobs/" + "0" * 32, headers=service.planner).status_code == 404
     assert client.get("/api/jobs/" + "0" * 500, headers=service.planner).status_code == 404
 
@@ -206,14 +195,18 @@ def test_roles_and_offices(service: Service) -> None:
     assert events(service, job["job_id"])[-1]["status"] == "CANCELLED"
 
 
-def test_a_job_left_running_by_a_previous_process_is_interrupted_at_start(tmp_path: Path, rounds: Rounds) -> None:
+def test_a_job_left_running_by_a_previous_process_is_interrupted_at_start(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'onevisit.db'}"
+    for first in open_service(url, tmp_path / "data"):  # a first process creates the round, then stops
+        with unit_of_work(first.engine) as session:
+            session.add(Job(id="stale-job", round_id=first.round_id, kind="solve", status="RUNNING",
+                            created_by="user:张计划"))
     engine = migrate(url)
     with unit_of_work(engine) as session:
-        round_ = job_records.round_row(session, ROUND, AGENCY)
-        session.add(Job(id="stale-job", round_id=round_.id, kind="solve", status="RUNNING", created_by="user:张计划"))
+        for user in session.scalars(select(User)):
+            user.name = f"{user.name}-旧"  # the second process's tokens are new users
     engine.dispose()
-    for svc in open_service(url, rounds):
+    for svc in open_service(url, tmp_path / "data"):
         status = svc.client.get("/api/jobs/stale-job", headers=svc.planner).json()
         assert status["status"] == "INTERRUPTED" and "重新运行" in status["error"]
         assert set(status["times"]) == {"SCHEDULED", "INTERRUPTED"}
@@ -227,10 +220,10 @@ def test_a_job_left_running_by_a_previous_process_is_interrupted_at_start(tmp_pa
 
 
 @pytest.fixture
-def live(tmp_path: Path, rounds: Rounds) -> Iterator[tuple[str, Service]]:
+def live(tmp_path: Path) -> Iterator[tuple[str, Service]]:
     """The app served by uvicorn (its lifespan on) on a free local port, and its tokens."""
-    for svc in open_service(f"sqlite:///{tmp_path / 'onevisit.db'}", rounds):
-        app = create_app(str(svc.engine.url), rounds_dir=rounds.base)
+    for svc in open_service(f"sqlite:///{tmp_path / 'onevisit.db'}", tmp_path / "data"):
+        app = create_app(str(svc.engine.url), data_dir=tmp_path / "data")
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
@@ -247,7 +240,7 @@ def live(tmp_path: Path, rounds: Rounds) -> Iterator[tuple[str, Service]]:
 def test_events_arrive_while_the_job_runs_and_simultaneous_starts_share_one_job(live: tuple[str, Service]) -> None:
     base, svc = live
     with ThreadPoolExecutor(2) as pool:
-        answers = list(pool.map(lambda headers: httpx2.post(f"{base}/api/rounds/{ROUND}/solve", headers=headers,
+        answers = list(pool.map(lambda headers: httpx2.post(f"{base}/api/rounds/{svc.round_id}/solve", headers=headers,
                                                            timeout=TIMEOUT), [svc.planner, svc.colleague]))
     assert [a.status_code for a in answers] == [202, 202]
     job_id = answers[0].json()["job_id"]

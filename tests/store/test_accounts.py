@@ -48,6 +48,21 @@ def test_a_live_token_authenticates_and_records_its_use(engine: Engine) -> None:
     assert last is not None
 
 
+def test_a_token_s_use_is_written_at_most_once_a_minute(engine: Engine) -> None:
+    token, _ = make_token(engine)
+    uses = [NOW + dt.timedelta(seconds=s) for s in (0, 30, 59, 60, 61)]
+    seen = []
+    for at in uses:
+        with unit_of_work(engine) as session:
+            record = accounts.find_live(session, token, now=at)
+            if accounts.needs_touch(record, at):
+                accounts.touch(session, record.id, at)
+        with engine.connect() as conn:
+            seen.append(conn.execute(text("SELECT last_used_at FROM tokens")).scalar())
+    assert [s == seen[0] for s in seen] == [True, True, True, False, False]
+    assert seen[3] == seen[4]  # 61 s is within a minute of the write at 60 s
+
+
 def test_unknown_expired_and_revoked_tokens_are_refused(engine: Engine) -> None:
     token, _ = make_token(engine, days=30)
     with unit_of_work(engine) as session:
