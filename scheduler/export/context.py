@@ -1,5 +1,6 @@
 """What every export needs: the typed plan, enriched from the rosters, and,
-when given, the published draw and the entered results."""
+when given, the published draw, the entered results and the audit log
+checkpoint."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from scheduler.domain import Dataset, Inspector
 from scheduler.draw.published import PublishedDraw
 from scheduler.draw.rule import DrawRule
+from scheduler.export.checkpoint import AuditCheckpoint
 from scheduler.plan import Plan
 from scheduler.results import ItemResult
 from scheduler.vocabulary import LEADER
@@ -61,6 +63,7 @@ class ExportContext:
     results: list[ItemResult] = field(default_factory=list)
     plan_version: int = 1  # 1 for the first published plan; each re-plan adds one
     withdrawn: list[WithdrawnEvent] = field(default_factory=list)
+    checkpoint: AuditCheckpoint | None = None  # the audit log's head at publication, printed in the notices
 
     @property
     def manifest(self) -> Mapping[str, Any] | None:
@@ -103,9 +106,10 @@ class ExportContext:
 
 
 def build_context(plan: Plan, dataset: Dataset, draw: PublishedDraw | None = None,
-                  results: Sequence[ItemResult] = ()) -> ExportContext:
+                  results: Sequence[ItemResult] = (), checkpoint: AuditCheckpoint | None = None) -> ExportContext:
     """Everything the exports need, from the typed plan, the rosters, the
-    published draw (when given) and the entered results."""
+    published draw (when given), the entered results and the audit log
+    checkpoint (when published by the service)."""
     officers = {o.id: o for o in dataset.inspectors}
     items = {i.code: i.name for i in dataset.items}
     names = dataset.agencies.names()
@@ -130,4 +134,5 @@ def build_context(plan: Plan, dataset: Dataset, draw: PublishedDraw | None = Non
         plan_version=plan.version,
         withdrawn=[WithdrawnEvent(w.visit_id, w.uscc, w.name, w.township, w.date, w.inspector_id, w.revision)
                    for w in plan.withdrawn],
+        checkpoint=checkpoint,
     )

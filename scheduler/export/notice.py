@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scheduler.export.checkpoint import checkpoint_rows
 from scheduler.export.context import ExportContext
 from scheduler.export.verification import verification_rows
 from scheduler.export.workbook import (
@@ -154,7 +155,8 @@ def task_notice(ctx: ExportContext) -> bytes:
         for c in sorted(count):
             items.append([c, item_name.get(c, c), names.get(item_agency.get(c, ""), ""), "", "", "", "", "", count[c]])
     table_sheet(wb, TASK_SHEETS[2], f"{ctx.round_name} 抽查事项及比例", ITEM_HEADERS, items, footer, centered=(1, 5, 6, 7, 8, 9))
-    table_sheet(wb, TASK_SHEETS[3], f"{ctx.round_name} 抽取复核信息", ("项目", "内容"), verification_rows(ctx), footer)
+    table_sheet(wb, TASK_SHEETS[3], f"{ctx.round_name} 抽取复核信息", ("项目", "内容"), verification_rows(ctx, checkpoint=True),
+                footer)
     return workbook_bytes(wb, ctx.stamp)
 
 
@@ -211,5 +213,6 @@ def results_notice(ctx: ExportContext) -> bytes:
                  f"一户企业多个事项的结果合并公示，全部事项均未发现问题的公示为“{NO_PROBLEM}”。"],
     ]
     info += [[f"检查结果：{value}（户）", outcome[value]] for value in VOCABULARY if outcome[value]]
+    info += checkpoint_rows(ctx.checkpoint)
     table_sheet(wb, RESULT_SHEETS[2], f"{ctx.round_name} 抽查结果公示说明", ("项目", "内容"), info, footer)
     return workbook_bytes(wb, ctx.stamp)

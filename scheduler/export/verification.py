@@ -5,6 +5,7 @@ and nothing gives a credit class: only the public manifest's keys are shown."""
 
 from __future__ import annotations
 
+from scheduler.export.checkpoint import checkpoint_rows
 from scheduler.export.context import ExportContext
 
 HOW_TO_VERIFY = (
@@ -18,8 +19,10 @@ HOW_TO_VERIFY = (
 )
 
 
-def verification_rows(ctx: ExportContext) -> list[list[object]]:
-    """(项目, 内容) rows: what was published and how to check it."""
+def verification_rows(ctx: ExportContext, *, checkpoint: bool = False) -> list[list[object]]:
+    """(项目, 内容) rows: what was published and how to check it; with
+    *checkpoint* (the public notice) also the audit log checkpoint, when the
+    context has one."""
     rows: list[list[object]] = [["抽取结果清单（manifest.json）的 SHA-256", ctx.verification],
                                 ["随机数种子 S", ctx.plan.audit.seed]]
     m = ctx.manifest
@@ -36,5 +39,7 @@ def verification_rows(ctx: ExportContext) -> list[list[object]]:
         rows += [[f"揭示的秘密值：{s['party']}", s["secret"]] for s in m["seed_inputs"]["secrets"]]
     else:
         rows.append(["说明", "导出时未提供抽取结果文件夹（--draw），此处仅列出清单哈希和种子。"])
+    if checkpoint:
+        rows += checkpoint_rows(ctx.checkpoint)
     rows += [["如何复核" if n == 0 else "", step] for n, step in enumerate(HOW_TO_VERIFY)]
     return rows

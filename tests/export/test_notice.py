@@ -6,6 +6,7 @@ in any public file."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib.util
 import io
 import re
@@ -19,6 +20,7 @@ import openpyxl
 from raw_inputs import Raw, cells, verification_rows
 
 from scheduler.agencies import BUILTIN, AgencyDirectory
+from scheduler.export.checkpoint import AuditCheckpoint
 from scheduler.export.context import ExportContext, build_context
 from scheduler.export.notice import (
     PUBLIC_FOLDER,
@@ -244,3 +246,31 @@ def test_notices_built_from_the_context_use_full_names(ctx: ExportContext) -> No
     wb = openpyxl.load_workbook(io.BytesIO(results_notice(ctx)))
     assert {a for r in cells(wb["结果公示"]) for a in r[3].split("、")} == set(full.values())
     assert {r[4] for r in cells(wb["分事项结果"])} == set(full.values())
+
+
+CHECKPOINT = AuditCheckpoint(seq=42, entry_hash=hashlib.sha256(b"publish round").hexdigest(), at="2026-10-12T00:30:00.123456Z")
+CHECKPOINT_ROWS = [
+    ["审计日志检查点 (audit log checkpoint)", f"第 42 条，哈希 {CHECKPOINT.entry_hash}"],
+    ["审计日志检查点时间 (checkpoint time, UTC)", "2026-10-12T00:30:00.123456Z"],
+    ["审计日志检查点说明", "本公告发布时审计日志的最新条目；此后任何对日志的篡改都会使该哈希无法复现 "
+                           "(the audit log's head when this notice was published)。"],
+]
+
+
+def test_notices_print_the_audit_checkpoint(ctx: ExportContext, raw: Raw) -> None:
+    published = build_context(ctx.plan, ctx.dataset, ctx.draw, ctx.results, checkpoint=CHECKPOINT)
+    rows = cells(openpyxl.load_workbook(io.BytesIO(task_notice(published)))[TASK_SHEETS[3]])
+    assert rows[:-4] == verification_rows(raw) + CHECKPOINT_ROWS  # before the four how-to rows
+    assert rows[-4][0] == "如何复核"
+    info = cells(openpyxl.load_workbook(io.BytesIO(results_notice(published)))[RESULT_SHEETS[2]])
+    assert info[-3:] == CHECKPOINT_ROWS
+    assert info[:-3] == cells(openpyxl.load_workbook(io.BytesIO(results_notice(ctx)))[RESULT_SHEETS[2]])
+
+
+def test_notices_without_a_checkpoint_do_not_mention_the_audit_log(demo: Path, ctx: ExportContext) -> None:
+    assert ctx.checkpoint is None
+    public = [path.read_bytes() for path in (demo / "exports" / PUBLIC_FOLDER).iterdir()]
+    assert len(public) == 2
+    for notice in (*public, task_notice(ctx), results_notice(ctx), task_notice(build_context(ctx.plan, ctx.dataset))):
+        values = [str(c.value) for ws in openpyxl.load_workbook(io.BytesIO(notice)) for row in ws for c in row]
+        assert not [v for v in values if "审计日志" in v]
