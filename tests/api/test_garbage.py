@@ -15,6 +15,7 @@ from builders import write_folder
 from fastapi.testclient import TestClient
 
 import api.app
+import api.uploads
 import scheduler.io.dataset
 from api.app import app
 
@@ -123,7 +124,7 @@ def test_a_failure_outside_the_readers_names_every_file(tmp_path: Path, monkeypa
 
 
 def test_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api.app, "MAX_UPLOAD_BYTES", 2**20)
+    monkeypatch.setattr(api.uploads, "MAX_UPLOAD_BYTES", 2**20)
     part = b"a,b\n" * 3 * 2**16  # 0.75 MiB: one is within the limit, two are not
     problems = _rejected(client.post("/api/validate", files=_files(("items.csv", part), ("enterprises.csv", part))), 413)
     assert [p["text"] for p in problems] == ["（输入）: 上传文件总大小超过 1 MiB，请删去无关文件后重新上传"]
