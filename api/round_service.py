@@ -154,7 +154,8 @@ class RoundService:
         self._inputs: LRU[tuple[str, str], Inputs] = LRU(4)
         self._plans: LRU[str, Plan] = LRU(16)
         self._draws: LRU[str, PublishedDraw] = LRU(8)
-        self._folders = threading.Lock()
+        self._folders = threading.Lock()  # materialising rosters and draws (fast)
+        self._exporting: LRU[Path, threading.Lock] = LRU(64)  # one lock per export folder (slow)
 
     # --- rows ------------------------------------------------------------------
 
@@ -231,7 +232,7 @@ class RoundService:
             "checkpoint": None if checkpoint is None else [checkpoint.seq, checkpoint.entry_hash],
         })).hexdigest()[:16]
         target = self.folder(round_.id) / EXPORTS_FOLDER / f"v{row.version}-{key}"
-        with self._folders:
+        with self._exporting.get(target, threading.Lock):
             if target.is_dir():
                 return target
             draw_row = stored.draw_of(session, round_.id)
