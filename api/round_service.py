@@ -317,7 +317,8 @@ class RoundService:
     def add_plan(self, session: Session, actor: str, round_id: int, data: bytes, *, job_id: str | None = None) -> PlanRow:
         """A new plan version of the round, in the caller's transaction."""
         row = plans.add_version(session, round_id, self.blobs.put(data), created_by=actor)
-        details: dict[str, object] = {"version": row.version, "plan_sha256": row.content_hash}
+        visits = stored.save_visits(session, row, self._plans.get(row.content_hash, lambda: planfile.from_bytes(data)))
+        details: dict[str, object] = {"version": row.version, "plan_sha256": row.content_hash, "visits": visits}
         if job_id is not None:
             details["job"] = job_id
         audit.append(session, actor=actor, action="plan.create", subject=f"round:{round_id}", details=details)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.store.db import Base, UTCDateTime, utcnow
@@ -108,6 +108,35 @@ class Publication(Base):
     audit_head: Mapped[str] = mapped_column(HASH)
     published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_by: Mapped[str] = mapped_column(String(255))
+
+
+class Visit(Base):
+    """One visit of a plan version (the queryable copy of ``plan.json``'s visits)."""
+
+    __tablename__ = "visits"
+    __table_args__ = (UniqueConstraint("plan_id", "visit_id"), Index("ix_visits_plan_id_township", "plan_id", "township"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
+    visit_id: Mapped[str] = mapped_column(String(64))
+    uscc: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(255))
+    township: Mapped[str] = mapped_column(String(255))
+    date: Mapped[dt.date] = mapped_column(Date)
+    agencies: Mapped[list[str]] = mapped_column(JSON)
+    items: Mapped[list[str]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer)
+    members: Mapped[list[VisitMember]] = relationship(back_populates="visit", order_by="VisitMember.id")
+
+
+class VisitMember(Base):
+    __tablename__ = "visit_members"
+    __table_args__ = (UniqueConstraint("visit_row_id", "inspector_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_row_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="RESTRICT"))
+    inspector_id: Mapped[str] = mapped_column(String(64), index=True)
+    agency: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    visit: Mapped[Visit] = relationship(back_populates="members")
 
 
 class Result(Base):

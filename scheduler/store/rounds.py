@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from scheduler.plan import Plan as PlanValue
 from scheduler.results import ItemResult
 from scheduler.store import audit
 from scheduler.store.blobs import BlobStore
 from scheduler.store.db import utcnow
 from scheduler.store.errors import StoreError
-from scheduler.store.models import Draw, DrawFile, Plan, Publication, Result, RosterSnapshot, Round
+from scheduler.store.models import Draw, DrawFile, Plan, Publication, Result, RosterSnapshot, Round, Visit, VisitMember
 
 ROUND_FILE = "round.toml"
 SEALED_PREFIX = "封存/"
@@ -93,6 +94,17 @@ def latest_plan(session: Session, round_id: int, *, published: bool = False) -> 
     if published:
         query = query.where(Plan.published_at.is_not(None))
     return session.scalars(query.order_by(Plan.version.desc()).limit(1)).first()
+
+
+def save_visits(session: Session, plan_row: Plan, plan: PlanValue) -> int:
+    """The plan version's visits and team members as rows; returns how many visits."""
+    for v in plan.visits:
+        row = Visit(plan_id=plan_row.id, visit_id=v.visit_id, uscc=v.uscc, name=v.name, township=v.township,
+                    date=v.date, agencies=list(v.agencies), items=list(v.items), revision=v.revision)
+        row.members = [VisitMember(inspector_id=m.inspector_id, agency=m.agency, role=m.role) for m in v.team]
+        session.add(row)
+    session.flush()
+    return len(plan.visits)
 
 
 def publication_of(session: Session, plan_id: int) -> Publication | None:

@@ -127,7 +127,8 @@ def test_a_solve_streams_to_completed_and_its_plan_passes_the_checker(service: S
     actions = [(e.action, e.actor) for e in audit_log(service.engine) if e.subject == f"job:{job['job_id']}"]
     assert actions == [("solve.start", "user:张计划"), ("solve.complete", "user:张计划")]
     created = [e.details for e in audit_log(service.engine) if e.action == "plan.create"]
-    assert created == [{"version": 1, "plan_sha256": versions[0]["sha256"], "job": job["job_id"]}]
+    assert created == [{"version": 1, "plan_sha256": versions[0]["sha256"], "job": job["job_id"],
+                        "visits": len(plan.json()["visits"])}]
 
 
 def test_a_cancelled_solve_keeps_nothing(service: Service) -> None:

@@ -39,7 +39,8 @@ from scheduler.sample import demo_results_csv, sample_dir
 from scheduler.store import audit
 from scheduler.store.db import unit_of_work
 from scheduler.store.migrate import migrate
-from scheduler.store.models import AuditEntry
+from scheduler.store.models import AuditEntry, Visit
+from scheduler.store.models import Plan as PlanRow
 
 
 @dataclass
@@ -165,6 +166,15 @@ def test_the_plan_comes_with_its_check_report_and_statistics(county: County) -> 
     partner = county.client.get(url(county, f"/plans/{county.version}"), headers=county.partner)
     assert partner.status_code == 200  # a partner agency's planners read the round
     assert county.client.get(url(county, "/plans/99"), headers=county.planner).status_code == 404
+
+
+def test_the_plan_s_visits_are_rows_too(county: County) -> None:
+    with unit_of_work(county.engine) as session:
+        rows = session.scalars(select(Visit).join(PlanRow, Visit.plan_id == PlanRow.id)
+                               .where(PlanRow.round_id == county.round_id, PlanRow.version == county.version)).all()
+        stored = {r.visit_id: (r.uscc, r.date, r.township, [(m.inspector_id, m.role) for m in r.members]) for r in rows}
+    assert stored == {v.visit_id: (v.uscc, v.date, v.township, [(m.inspector_id, m.role) for m in v.team])
+                      for v in county.plan.visits}
 
 
 def test_every_export_can_be_listed_and_downloaded(county: County) -> None:

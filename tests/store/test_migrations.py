@@ -6,12 +6,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from scheduler.store.db import Base, is_sqlite, read_only, unit_of_work
-from scheduler.store.migrate import MIGRATIONS, migrate
+from scheduler.store import accounts
+from scheduler.store.db import Base, is_sqlite, make_engine, read_only, unit_of_work
+from scheduler.store.migrate import MIGRATIONS, alembic_config, migrate
 
 
 def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
@@ -20,8 +22,25 @@ def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
             assert diff == []
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
-        assert {"audit_log", "plans", "tokens", "jobs", "roster_snapshots"} <= set(inspect(engine).get_table_names())
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert {"audit_log", "plans", "tokens", "jobs", "roster_snapshots", "publications", "visits",
+                "visit_members"} <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_a_database_of_the_first_schema_upgrades_keeping_its_rows(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        command.upgrade(alembic_config(engine), "0001")
+        with unit_of_work(engine) as session:
+            accounts.add_user(session, name="张计划", role="planner", agency="SCJG")
+        assert "publications" not in inspect(engine).get_table_names()
+        migrate(engine=engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert conn.execute(text("SELECT name FROM users")).scalars().all() == ["张计划"]
+        assert {"publications", "visits", "visit_members"} <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
 
