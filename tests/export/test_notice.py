@@ -9,15 +9,16 @@ import dataclasses
 import hashlib
 import importlib.util
 import io
-import re
 import sys
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from raw_inputs import Raw, cells, verification_rows
+from workbook_text import workbook_texts
 
 from scheduler.agencies import BUILTIN, AgencyDirectory
 from scheduler.export.checkpoint import AuditCheckpoint
@@ -198,26 +199,19 @@ def test_the_sample_county_ships_full_names(sample_dir: Path, tmp_path: Path) ->
     assert report.ok and full["SCJG"] == "示例县市场监督管理局" and full["XFJY"] == "示例县消防救援大队" and len(full) == 8
 
 
-def _strings(path: Path) -> str:
-    """Every text of a file: for a workbook, the XML of all its parts."""
-    if path.suffix == ".xlsx":
-        with zipfile.ZipFile(path) as z:
-            return "\n".join(z.read(n).decode("utf-8") for n in z.namelist())
-    return path.read_text(encoding="utf-8")
-
-
-def _personal_data_in(path: Path, ctx: ExportContext) -> list[str]:
-    """Phones, certificate numbers and inspector numbers anywhere; names as a
-    cell of their own or in the "姓名（…）" form the internal files use."""
-    text = _strings(path)
-    cells = set(re.findall(r"<t[^>]*>([^<]*)</t>", text))
+def personal_data_in(path: Path, ctx: ExportContext) -> list[tuple[str, str]]:
+    """(kind, value) of every inspector's data a workbook shows: phones,
+    certificate numbers and inspector numbers anywhere in a text; names as a
+    text of their own or in the "姓名（…）" form the internal files use."""
+    texts = workbook_texts(path)
+    whole = set(texts)
     found = []
     for o in ctx.dataset.inspectors:
-        for value in (o.phone, o.cert_no, o.id):
-            if value and value in text:
-                found.append(value)
-        if o.name in cells or f"{o.name}（" in text:
-            found.append(o.name)
+        for kind, value in (("phone", o.phone), ("cert_no", o.cert_no), ("id", o.id)):
+            if value and any(value in t for t in texts):
+                found.append((kind, value))
+        if o.name in whole or any(f"{o.name}（" in t for t in texts):
+            found.append(("name", o.name))
     return found
 
 
@@ -225,14 +219,38 @@ def test_no_public_file_carries_inspector_personal_data(demo: Path, ctx: ExportC
     public = sorted((demo / "exports" / PUBLIC_FOLDER).iterdir())
     assert [p.name for p in public] == sorted([task_file(ctx.round_name), results_file(ctx.round_name)])
     for path in public:
-        assert _personal_data_in(path, ctx) == [], path.name
+        assert personal_data_in(path, ctx) == [], path.name
         for ws in openpyxl.load_workbook(path):
             assert not {"信用风险分类", "信用等级", "电话", "联系电话", "执法证号"} & {c.value for c in ws[2]}, (path.name, ws.title)
-    # Negative control: the same scan finds phones and certificate numbers in a township workbook.
-    township = next((demo / "exports" / "乡镇街道").glob("*.xlsx"))
-    assert len(_personal_data_in(township, ctx)) > 10
+    # Positive control: the same scan finds names and certificate numbers in a township workbook.
+    township = personal_data_in(next((demo / "exports" / "乡镇街道").glob("*.xlsx")), ctx)
+    assert {"name", "cert_no"} <= {kind for kind, _ in township} and len(township) > 10
 
 
+def _inject(ws: Worksheet, place: str, text: str) -> None:
+    if place == "cell":
+        ws.cell(ws.max_row + 2, 1, text)
+    elif place == "footer":
+        ws.oddFooter.right.text = text
+    else:
+        ws.oddHeader.center.text = text
+
+
+@pytest.mark.parametrize(("kind", "place", "form"), [
+    ("name", "cell", "{}"), ("name", "cell", "{}（带队）"), ("name", "footer", "{}（带队）"),
+    ("phone", "cell", "联系人电话 {}"), ("cert_no", "header", "证号{}"), ("id", "cell", "人员编号：{}"),
+], ids=["name-cell", "name-with-role-cell", "name-with-role-footer", "phone-cell", "cert_no-header", "id-cell"])
+def test_the_personal_data_check_finds_what_is_injected(demo: Path, ctx: ExportContext, tmp_path: Path,
+                                                        kind: str, place: str, form: str) -> None:
+    """Negative control: a copy of a public notice with one inspector's name,
+    phone, certificate number or inspector number written into a cell, header
+    or footer is reported, with exactly that value."""
+    o = next(o for o in ctx.dataset.inspectors if o.phone)
+    value = {"name": o.name, "phone": o.phone, "cert_no": o.cert_no, "id": o.id}[kind]
+    wb = openpyxl.load_workbook(demo / "exports" / PUBLIC_FOLDER / results_file(ctx.round_name))
+    _inject(wb[RESULT_SHEETS[1]], place, form.format(value))
+    wb.save(tmp_path / "copy.xlsx")
+    assert personal_data_in(tmp_path / "copy.xlsx", ctx) == [(kind, value)]
 
 
 def test_notices_built_from_the_context_use_full_names(ctx: ExportContext) -> None:
