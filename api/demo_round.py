@@ -84,7 +84,8 @@ def load_demo(rounds: RoundService, *, time_limit: float = 20.0,
     if found is not None:
         return DemoRound(found, False, 0, ())
     round_id = rounds.create_round(ACTOR, frozen.id, text, facts)
-    on_step("抽取检查对象 (drawing)")
+    on_step("公布承诺值并抽取检查对象 (announcing the commitments, drawing)")
+    rounds.announce(ACTOR, round_id)
     rounds.make_draw(ACTOR, round_id, beacon=BEACON, reveals=dict(REVEALS))
     on_step("安排检查并抽取执法人员 (scheduling)")
     with rounds.reading() as session:

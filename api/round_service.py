@@ -272,7 +272,10 @@ class RoundService:
         agencies = set(declared.agencies) | {i.agency for i in items if i.code in chosen} | {declared.lead_agency}
         if not declared.agencies and not declared.items:
             agencies |= {i.agency for i in items}
-        return stored.RoundFacts(declared.name, declared.code, declared.lead_agency, tuple(sorted(agencies)))
+        return stored.RoundFacts(declared.name, declared.code, declared.lead_agency, tuple(sorted(agencies)),
+                                 (declared.start.isoformat(), declared.end.isoformat()),
+                                 declared.seed.beacon_description,
+                                 tuple((c.party, c.sha256) for c in declared.seed.commitments))
 
     def create_round(self, actor: str, snapshot_id: int, round_file: bytes, facts: stored.RoundFacts) -> int:
         with unit_of_work(self.database.engine()) as session:
@@ -285,6 +288,13 @@ class RoundService:
                                   "round_file_sha256": stored.round_file_hash(round_)})
             return round_.id
 
+    def announce(self, actor: str, round_id: int) -> dt.datetime:
+        with unit_of_work(self.database.engine()) as session:
+            round_ = session.get(Round, round_id)
+            if round_ is None:
+                raise UnknownRecord(f"没有编号为 {round_id} 的轮次 (no such round)")
+            return stored.announce(session, round_, stored.snapshot_of(session, round_), actor=actor)
+
     def make_draw(self, actor: str, round_id: int, *, beacon: str = "", reveals: dict[str, str] | None = None,
                   seed: str | None = None, mode: str = "coordinated") -> Draw:
         """Draw the round with the CLI's use case and store its files; a
@@ -296,6 +306,9 @@ class RoundService:
                 raise UnknownRecord(f"没有编号为 {round_id} 的轮次 (no such round)")
             if stored.draw_of(session, round_id) is not None:
                 raise StoreError("本轮次已抽取，抽取结果不能重做或覆盖 (the round is drawn already)")
+            if stored.commitments_of(round_) and round_.announced_at is None:
+                raise StoreError("本轮次有承诺值：须先公布承诺值（POST /api/rounds/{id}/announce）再抽取，"
+                                 "否则无法证明承诺早于抽取 (announce the commitments before the draw)")
             inputs = self.inputs(session, round_)
         result = run_draw(inputs, mode=mode, beacon=beacon, reveals=[Reveal(p, v) for p, v in reveals.items()],
                           seed=seed)

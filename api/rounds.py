@@ -111,16 +111,37 @@ def round_json(session: Any, rounds: RoundService, who: Viewer, round_: Round) -
     draw = stored.draw_of(session, round_.id)
     plans = [p for p in stored.plans_of(session, round_.id) if planner or p.published_at is not None]
     active = rounds.active_job(session, round_.id) if planner else None
-    state = ("published" if round_.published_at else "planned" if plans else "drawn" if draw else "created")
+    state = ("published" if round_.published_at else "planned" if plans else "drawn" if draw
+             else "announced" if round_.announced_at else "created")
     return {
         "id": round_.id, "name": round_.name, "code": round_.settings.get("code", ""),
         "lead_agency": round_.agency, "agencies": sorted(stored.agencies_of(round_)), "state": state,
         "snapshot": {"id": round_.snapshot_id, "content_hash": snapshot.content_hash if snapshot else None},
         "round_file_sha256": stored.round_file_hash(round_),
-        "created_at": _at(round_.created_at), "published_at": _at(round_.published_at),
+        "created_at": _at(round_.created_at), "announced_at": _at(round_.announced_at),
+        "published_at": _at(round_.published_at),
         "draw": None if draw is None else {"manifest_sha256": draw.manifest_hash, "created_at": _at(draw.created_at)},
         "plans": [plan_json(p) for p in plans],
         "active_job": None if active is None else active.id,
+    }
+
+
+def announcement_json(session: Any, rounds: RoundService, round_: Round | None) -> dict[str, Any]:
+    """What anyone may read of a round before its draw: nothing about enterprises."""
+    assert round_ is not None
+    snapshot = session.get(RosterSnapshot, round_.snapshot_id)
+    digest = stored.round_file_hash(round_)
+    window = round_.settings.get("window") or ["", ""]
+    return {
+        "round_id": round_.id, "name": round_.name, "code": round_.settings.get("code", ""),
+        "lead_agency": round_.agency, "agencies": sorted(stored.agencies_of(round_)),
+        "window": {"start": window[0], "end": window[1]},
+        "beacon_description": round_.settings.get("beacon_description", ""),
+        "commitments": stored.commitments_of(round_),
+        "snapshot_content_hash": snapshot.content_hash if snapshot else None,
+        "round_file_sha256": digest,
+        "round_file": rounds.blobs.get(digest).decode("utf-8") if digest else None,
+        "announced_at": _at(round_.announced_at),
     }
 
 
@@ -207,6 +228,33 @@ def make_router() -> APIRouter:
         rounds = service(request)
         with rounds.reading() as session:
             return round_json(session, rounds, who, visible_round(session, who, round_id))
+
+    # --- announcement (before the draw) ---------------------------------------------
+
+    @router.post("/api/rounds/{round_id}/announce", summary="公布承诺值（抽取之前）(announce the commitments)")
+    def announce(round_id: int, who: PlannerDep, request: Request) -> dict[str, Any]:
+        rounds = service(request)
+        with rounds.reading() as session:
+            led_round(session, who, round_id)
+        rounds.announce(actor_of(who), round_id)
+        with rounds.reading() as session:
+            return announcement_json(session, rounds, session.get(Round, round_id))
+
+    @router.get("/api/rounds/{round_id}/announcement", summary="抽取前公布的承诺值 (the pre-draw announcement)")
+    def announcement(round_id: int, who: ViewerDep, request: Request) -> dict[str, Any]:
+        rounds = service(request)
+        with rounds.reading() as session:
+            round_ = session.get(Round, round_id)
+            if round_ is None or not (owns(who, round_) or round_.announced_at is not None):
+                raise _not_found()
+            return announcement_json(session, rounds, round_)
+
+    @router.get("/api/announcements", summary="已公布承诺值的轮次 (announced rounds)")
+    def announcements(request: Request) -> list[dict[str, Any]]:
+        rounds = service(request)
+        with rounds.reading() as session:
+            rows = session.scalars(select(Round).where(Round.announced_at.is_not(None)).order_by(Round.id)).all()
+            return [announcement_json(session, rounds, r) for r in rows]
 
     # --- draw -------------------------------------------------------------------------
 

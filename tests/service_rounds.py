@@ -55,7 +55,17 @@ def create(client: Client, headers: dict[str, str], snapshot_id: int, text: str 
     return body
 
 
+def announce(client: Client, headers: dict[str, str], round_id: int) -> dict[str, Any]:
+    """Publish the round's commitments (required before a draw with commitments)."""
+    response = client.post(f"/api/rounds/{round_id}/announce", headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 def draw(client: Client, headers: dict[str, str], round_id: int) -> dict[str, Any]:
+    """Announce the sample round's commitments, then draw with the demo's beacon and reveals."""
+    announce(client, headers, round_id)
     response = client.post(f"/api/rounds/{round_id}/draw", headers=headers,
                            json={"beacon": BEACON, "reveals": dict(REVEALS)})
     assert response.status_code == 201, response.text

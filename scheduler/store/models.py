@@ -56,6 +56,7 @@ class Round(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    announced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # commitments made public
 
 
 class Draw(Base):

@@ -35,13 +35,18 @@ class RoundFacts:
     code: str
     lead_agency: str  # agency code
     agencies: tuple[str, ...]  # every agency code taking part, the lead included
+    window: tuple[str, str] = ("", "")  # ISO dates, inclusive
+    beacon_description: str = ""
+    commitments: tuple[tuple[str, str], ...] = ()  # (party, SHA-256 of the secret)
 
 
 def create_round(session: Session, blobs: BlobStore, snapshot: RosterSnapshot, round_file: bytes,
                  facts: RoundFacts, *, created_by: str) -> Round:
     """A new round over *snapshot*; the round file is frozen as a blob."""
     settings = {"code": facts.code, "round_file": blobs.put(round_file), "agencies": list(facts.agencies),
-                "created_by": created_by}
+                "created_by": created_by, "window": list(facts.window),
+                "beacon_description": facts.beacon_description,
+                "commitments": [{"party": p, "sha256": h} for p, h in facts.commitments]}
     round_ = Round(name=facts.name, agency=facts.lead_agency, snapshot_id=snapshot.id, settings=settings)
     session.add(round_)
     session.flush()
@@ -51,6 +56,27 @@ def create_round(session: Session, blobs: BlobStore, snapshot: RosterSnapshot, r
 def agencies_of(round_: Round) -> frozenset[str]:
     listed = round_.settings.get("agencies") or []
     return frozenset([round_.agency, *[str(a) for a in listed]])
+
+
+def commitments_of(round_: Round) -> list[dict[str, str]]:
+    listed = round_.settings.get("commitments") or []
+    return [{"party": str(c["party"]), "sha256": str(c["sha256"])} for c in listed]
+
+
+def announce(session: Session, round_: Round, snapshot: RosterSnapshot, *, actor: str) -> dt.datetime:
+    """Make the round's commitments public before its draw (once)."""
+    if round_.announced_at is not None:
+        raise StoreError(f"本轮次已于 {audit.format_at(round_.announced_at)} 公布承诺值 (announced already)")
+    if draw_of(session, round_.id) is not None:
+        raise StoreError("本轮次已抽取：承诺值必须在抽取之前公布 (the draw is made already)")
+    round_.announced_at = utcnow()
+    audit.append(session, actor=actor, action="round.announce", subject=f"round:{round_.id}",
+                 details={"commitments": commitments_of(round_), "snapshot": snapshot.content_hash,
+                          "round_file_sha256": round_file_hash(round_),
+                          "beacon_description": round_.settings.get("beacon_description", "")},
+                 at=round_.announced_at)
+    session.flush()
+    return round_.announced_at
 
 
 def round_file_hash(round_: Round) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 from service_rounds import (
     AGENCY,
+    announce,
     create,
-    draw,
     drawn_round,
     roster_files,
     round_text,
@@ -33,6 +34,7 @@ from sqlalchemy import Engine, select
 from api.app import create_app
 from scheduler import planfile
 from scheduler.access import reveal_date
+from scheduler.app.demo import BEACON, REVEALS
 from scheduler.app.inputs import load_inputs
 from scheduler.plan import Plan
 from scheduler.sample import demo_results_csv, sample_dir
@@ -140,14 +142,30 @@ def test_uploads_and_rounds_are_for_planners_of_the_lead_agency(county: County) 
     assert missing.status_code == 404
 
 
-def test_a_draw_needs_the_right_reveals_and_happens_once(county: County) -> None:
+def test_commitments_are_announced_before_a_draw_that_needs_the_right_reveals_and_happens_once(
+        county: County) -> None:
     client = county.client
     round_id = create(client, county.planner, upload(client, county.planner)["id"])["id"]
+    early = client.post(f"/api/rounds/{round_id}/draw", headers=county.planner,
+                        json={"beacon": BEACON, "reveals": dict(REVEALS)})
+    assert early.status_code == 409 and "先公布承诺值" in detail(early)
+    assert client.get(f"/api/rounds/{round_id}/announcement").status_code == 404  # not announced: not public
+    assert client.post(f"/api/rounds/{round_id}/announce", headers=county.partner).status_code == 403
+    announced = announce(client, county.planner, round_id)
+    declared = tomllib.loads(round_text())["seed"]["commitments"]
+    public = client.get(f"/api/rounds/{round_id}/announcement").json()
+    assert public == announced and public["commitments"] == declared and public["round_file"] == round_text()
+    assert public["snapshot_content_hash"] and "selection" not in str(public)
+    assert client.get(f"/api/rounds/{round_id}").status_code == 404  # the round itself stays unpublished
+    assert round_id in [a["round_id"] for a in client.get("/api/announcements").json()]
+    assert client.post(f"/api/rounds/{round_id}/announce", headers=county.planner).status_code == 409
+
     wrong = client.post(f"/api/rounds/{round_id}/draw", headers=county.planner,
                         json={"beacon": "01 02 03 04 05 06 + 07", "reveals": {"示例县市场监督管理局": "猜的"}})
     assert wrong.status_code == 422 and "承诺" in detail(wrong)
     assert client.post(f"/api/rounds/{round_id}/draw", headers=county.partner, json={}).status_code == 403
-    made = draw(client, county.planner, round_id)
+    made = client.post(f"/api/rounds/{round_id}/draw", headers=county.planner,
+                       json={"beacon": BEACON, "reveals": dict(REVEALS)}).json()
     assert made["selected"] == len(county.plan.visits) + len(county.plan.unassigned)
     assert {f["public"] for f in made["files"]} == {True, False}  # the sealed part is stored, not public
     again = client.post(f"/api/rounds/{round_id}/draw", headers=county.planner, json={})

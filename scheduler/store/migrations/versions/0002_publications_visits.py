@@ -4,6 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-25
 
+A round's announcement time (its commitments published before the draw).
 A publication: the plan version a round published, with the audit log's
 head at that moment (the checkpoint printed in the public notices).  The
 visits of each plan version, and their team members, as rows (the plan's
@@ -22,6 +23,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("rounds", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("announced_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "publications",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -76,3 +79,5 @@ def downgrade() -> None:
     op.drop_table("visit_members")
     op.drop_table("visits")
     op.drop_table("publications")
+    with op.batch_alter_table("rounds", schema=None) as batch_op:
+        batch_op.drop_column("announced_at")
