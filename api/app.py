@@ -23,6 +23,7 @@ from fastapi import FastAPI, File, UploadFile
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from api import plan_edits
 from api.auth import ViewerDep, install_database, me
 from api.docs import add_docs
 from api.jobs import install_jobs
@@ -64,6 +65,7 @@ def create_app(database_url: str | None = None, *, data_dir: str | Path | None =
     rounds = RoundService(database, None if data_dir is None else Path(data_dir),
                           today=today or china_today, workdays=reveal_workdays)
     install_rounds(app, rounds)
+    app.include_router(plan_edits.make_router())
     jobs = install_jobs(app, database, rounds, solver_settings)
     install_error_handlers(app)
     add_docs(app)

@@ -33,9 +33,10 @@ from scheduler.access import DEFAULT_REVEAL_WORKDAYS, RoundScope, Viewer
 from scheduler.agencies import AgencyDirectory
 from scheduler.app.drawing import draw as run_draw
 from scheduler.app.drawing import load_draw, publish_draw
-from scheduler.app.errors import InputRejected
+from scheduler.app.errors import InputRejected, UseCaseError
 from scheduler.app.exporting import export
 from scheduler.app.inputs import load_inputs, validate
+from scheduler.app.scheduling import check, plan_mismatches
 from scheduler.draw import Reveal
 from scheduler.draw.published import PublishedDraw
 from scheduler.export.checkpoint import AuditCheckpoint
@@ -327,15 +328,51 @@ class RoundService:
             row.files  # noqa: B018 - loaded for the caller
             return row
 
-    def add_plan(self, session: Session, actor: str, round_id: int, data: bytes, *, job_id: str | None = None) -> PlanRow:
+    def add_plan(self, session: Session, actor: str, round_id: int, data: bytes, *, job_id: str | None = None,
+                 action: str = "plan.create", details: dict[str, object] | None = None) -> PlanRow:
         """A new plan version of the round, in the caller's transaction."""
         row = plans.add_version(session, round_id, self.blobs.put(data), created_by=actor)
         visits = stored.save_visits(session, row, self._plans.get(row.content_hash, lambda: planfile.from_bytes(data)))
-        details: dict[str, object] = {"version": row.version, "plan_sha256": row.content_hash, "visits": visits}
+        noted: dict[str, object] = {"version": row.version, "plan_sha256": row.content_hash, "visits": visits,
+                                    **(details or {})}
         if job_id is not None:
-            details["job"] = job_id
-        audit.append(session, actor=actor, action="plan.create", subject=f"round:{round_id}", details=details)
+            noted["job"] = job_id
+        audit.append(session, actor=actor, action=action, subject=f"round:{round_id}", details=noted)
         return row
+
+    def edit_plan(self, actor: str, round_id: int, uploaded: bytes) -> PlanRow:
+        """A plan changed by hand (plan.json uploaded) as the round's next
+        version, after the independent checker passed it; never over a
+        published or any earlier version."""
+        try:
+            plan = planfile.from_bytes(uploaded)
+        except planfile.PlanFormatError as exc:
+            raise PlanRejected("无法读取上传的 plan.json (unreadable plan)", [str(exc)]) from None
+        data = planfile.to_bytes(plan)
+        with self.reading() as session:
+            round_ = session.get(Round, round_id)
+            if round_ is None:
+                raise UnknownRecord(f"没有编号为 {round_id} 的轮次 (no such round)")
+            draw_row = stored.draw_of(session, round_id)
+            if draw_row is None:
+                raise StoreError("本轮次尚未抽取，没有可修改的安排 (not drawn)")
+            if self.active_job(session, round_id) is not None:
+                raise StoreError("本轮次正在求解，求解结束后再提交手工调整 (a solve is running)")
+            latest = stored.latest_plan(session, round_id)
+            if latest is not None and latest.content_hash == hashlib.sha256(data).hexdigest():
+                raise StoreError(f"上传的安排与第 {latest.version} 版相同，未保存 (no change)")
+            based_on = None if latest is None else latest.version
+            inputs, manifest = self.inputs(session, round_), draw_row.manifest_hash
+        if plan.audit.draw_manifest_sha256 != manifest:
+            raise PlanRejected("上传的安排不是按本轮次的抽取结果生成的：manifest.json 的 SHA-256 不同 "
+                               "(the plan is of another draw)")
+        problems = plan_mismatches(plan, inputs) + [str(v) for v in check(plan, inputs)]
+        if problems:
+            raise PlanRejected(f"上传的安排违反 {len(problems)} 条硬性规则，未保存 (hard rules broken: nothing saved)",
+                               problems)
+        with unit_of_work(self.database.engine()) as session:
+            return self.add_plan(session, actor, round_id, data, action="plan.edit",
+                                 details={"based_on": based_on, "uploaded_sha256": hashlib.sha256(uploaded).hexdigest()})
 
     # --- jobs --------------------------------------------------------------------
 
@@ -353,6 +390,10 @@ class Frozen:
     content_hash: str
     files: tuple[tuple[str, str, int], ...]
     summary: dict[str, Any] | None
+
+
+class PlanRejected(UseCaseError):
+    """An uploaded plan that cannot be kept (422): unreadable, of another draw, or breaking hard rules."""
 
 
 class UnknownRecord(StoreError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import tomllib
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ from scheduler import planfile
 from scheduler.access import reveal_date
 from scheduler.app.demo import BEACON, REVEALS
 from scheduler.app.inputs import load_inputs
+from scheduler.app.scheduling import check
 from scheduler.plan import Plan
 from scheduler.sample import demo_results_csv, sample_dir
 from scheduler.store import audit
@@ -358,3 +360,51 @@ def test_the_round_lives_in_the_database_not_in_the_process(county: County, publ
     with TestClient(app) as other:
         plan = other.get(url(county, f"/plans/{county.version}/plan.json"), headers=county.planner)
         assert plan.status_code == 200 and planfile.from_bytes(plan.content) == county.plan
+
+
+# --- manual changes --------------------------------------------------------------------------------
+
+
+def moved_visit(plan: Plan, inputs: Any) -> dict[str, Any] | None:
+    """plan.json with one visit moved to another working day that the
+    independent checker accepts (None when no such move exists)."""
+    document = planfile.to_json(plan)
+    days = [plan.round.start + dt.timedelta(days=n) for n in range((plan.round.end - plan.round.start).days + 1)]
+    for index, visit in enumerate(document["visits"][:20]):
+        for day in days:
+            if day.isoformat() == visit["date"] or not inputs.calendar.is_workday(day):
+                continue
+            changed = json.loads(json.dumps(document))
+            changed["visits"][index]["date"] = day.isoformat()
+            if not check(changed, inputs):
+                return changed
+    return None
+
+
+def test_a_manual_change_is_checked_and_kept_as_a_new_version(county: County, published: dict[str, Any]) -> None:
+    client = county.client
+    inputs = load_inputs([sample_dir()], need_round=True)
+    plans_url = url(county, "/plans")
+    same = client.post(plans_url, headers=county.planner, content=planfile.to_bytes(county.plan))
+    assert same.status_code == 409 and "相同" in detail(same)
+    broken = planfile.to_json(county.plan)
+    sunday = next(county.plan.round.start + dt.timedelta(days=n) for n in range(7)
+                  if (county.plan.round.start + dt.timedelta(days=n)).weekday() == 6)
+    broken["visits"][0]["date"] = sunday.isoformat()
+    refused = client.post(plans_url, headers=county.planner, content=json.dumps(broken).encode())
+    assert refused.status_code == 422 and "硬性规则" in detail(refused) and county.plan.visits[0].visit_id in detail(refused)
+    garbage = client.post(plans_url, headers=county.planner, content=b"{not json")
+    assert garbage.status_code == 422
+    changed = moved_visit(county.plan, inputs)
+    assert changed is not None
+    assert client.post(plans_url, headers=county.partner, content=json.dumps(changed).encode()).status_code == 403
+    made = client.post(plans_url, headers=county.planner, content=json.dumps(changed).encode())
+    assert made.status_code == 201, made.text
+    version = made.json()["version"]
+    assert version == county.version + 1 and made.json()["published_at"] is None
+    kept = client.get(url(county, f"/plans/{county.version}"), headers=county.planner).json()
+    assert kept["published_at"] is not None and kept["plan"] == planfile.to_json(county.plan)  # published stays
+    with unit_of_work(county.engine) as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "plan.edit")).one()
+    assert entry.actor == "user:张计划" and entry.details["based_on"] == county.version
+    assert entry.details["version"] == version
