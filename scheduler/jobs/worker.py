@@ -20,6 +20,8 @@ from scheduler.app.errors import SolveCancelled, UseCaseError
 from scheduler.assign.events import SolveEvent, StopSignal
 
 STOP_POLL = 0.05  # seconds between looks at the parent's stop events
+ORPHAN_GRACE = 2.0  # seconds an orphaned worker's solve gets to stop before the process exits
+ORPHANED_EXIT = 3  # the exit status of a worker that ended because its parent died
 
 
 class Flag(Protocol):
@@ -67,16 +69,30 @@ def resolve(path: str) -> Callable[..., bytes]:
     return target
 
 
+def exit_now() -> None:
+    """End the worker process at once, without the interpreter's shutdown
+    (which waits for the message queue's feeder: a full pipe nobody reads
+    would block it forever)."""
+    os._exit(ORPHANED_EXIT)
+
+
 def watch(finish: Flag, cancel: Flag, stop: StopSignal, done: threading.Event,
-          orphaned: Callable[[], bool] = lambda: False) -> None:
+          orphaned: Callable[[], bool] = lambda: False, abandon: Callable[[], None] = exit_now,
+          grace: float = ORPHAN_GRACE) -> None:
     """Map the parent's stop events to *stop* until the solve is *done*.  A
     worker whose parent died (the service was killed) cancels: nobody is
-    left to receive its plan."""
+    left to receive its plan.  A solve that does not stop within *grace*
+    seconds (still loading the rosters, or deaf to its stop signal) is
+    abandoned: *abandon* ends the process, so no orphan outlives its service."""
     while not done.wait(STOP_POLL):
-        if cancel.is_set() or orphaned():
+        if orphaned():
             stop.cancel()
+            if not done.wait(grace):
+                abandon()
             return
-        if finish.is_set() and stop.mode is None:
+        if cancel.is_set():
+            stop.cancel()  # keep watching: the parent may still die before the solve stops
+        elif finish.is_set() and stop.mode is None:
             stop.finish()  # keep watching: a later cancel still wins over finish
 
 
@@ -97,9 +113,13 @@ def main(target_path: str, kwargs: Mapping[str, Any], outbox: Outbox, finish: Fl
     """The worker process's entry point."""
     outbox.put(Started(os.getpid()))
     parent = os.getppid()
+
+    def orphaned() -> bool:
+        return os.getppid() != parent
+
     stop = StopSignal()
     done = threading.Event()
-    watcher = threading.Thread(target=watch, args=(finish, cancel, stop, done, lambda: os.getppid() != parent), daemon=True)
+    watcher = threading.Thread(target=watch, args=(finish, cancel, stop, done, orphaned), daemon=True)
     watcher.start()
     try:
         target = resolve(target_path)
@@ -108,4 +128,6 @@ def main(target_path: str, kwargs: Mapping[str, Any], outbox: Outbox, finish: Fl
     else:
         message = outcome(target, kwargs, outbox, stop)
     done.set()
+    if orphaned():  # nobody reads the message; flushing it into a full pipe would never end
+        exit_now()
     outbox.put(message)
