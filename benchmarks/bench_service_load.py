@@ -231,7 +231,7 @@ def solve(client: httpx2.Client, headers: dict[str, str], round_id: int) -> str:
 
 
 def publish_first_plan(client: httpx2.Client, headers: dict[str, str], county: County, timings: dict[str, float]) -> int:
-    """Upload, create, draw, solve and publish version 1: the round's id."""
+    """Upload, create, announce, draw, solve and publish version 1: the round's id."""
     def step(name: str, action: Callable[[], Any]) -> Any:
         t0 = time.perf_counter()
         result = action()
@@ -243,6 +243,7 @@ def publish_first_plan(client: httpx2.Client, headers: dict[str, str], county: C
     created = step("create", lambda: expect(client.post("/api/rounds", headers=headers,
                                                         json={"snapshot_id": snapshot["id"], "round_file": round_file}), 201))
     round_id = int(created["id"])
+    step("announce", lambda: expect(client.post(f"/api/rounds/{round_id}/announce", headers=headers), 200))
     step("draw", lambda: expect(client.post(f"/api/rounds/{round_id}/draw", headers=headers, json=county.draw), 201))
     job_id = solve(client, headers, round_id)
     final = step("solve", lambda: wait_for_job(client, headers, job_id, over))
