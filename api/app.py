@@ -27,7 +27,8 @@ from api import plan_edits
 from api.auth import ViewerDep, install_database, me
 from api.docs import add_docs
 from api.jobs import install_jobs
-from api.problems import ERROR_RESPONSES, UploadRejected, install_error_handlers
+from api.models import Health, Me, ValidationResult
+from api.problems import ERROR_RESPONSES, UploadRejected, error_responses, install_error_handlers
 from api.round_service import RoundService, china_today
 from api.rounds import install_rounds
 from api.uploads import MAX_UPLOAD_BYTES, check_uploads, read_uploads
@@ -70,15 +71,18 @@ def create_app(database_url: str | None = None, *, data_dir: str | Path | None =
     install_error_handlers(app)
     add_docs(app)
 
-    @app.get("/api/health", summary="服务状态 (health)")
+    @app.get("/api/health", summary="服务状态 (health)", response_model=Health)
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/api/me", summary="当前用户的角色和范围 (who am I)")
+    @app.get("/api/me", summary="当前用户的角色和范围 (who am I)", response_model=Me,
+             responses=error_responses(401))
     def whoami(who: ViewerDep) -> dict[str, Any]:
         return me(who)
 
-    @app.post("/api/validate", summary="检查名录库 (validate rosters)", responses=ERROR_RESPONSES)
+    # Documented, not filtered: the answer is validate_files' dict as it is.
+    @app.post("/api/validate", summary="检查名录库 (validate rosters)",
+              responses={200: {"model": ValidationResult, "description": "检查结果 (the result)"}, **ERROR_RESPONSES})
     async def validate(
         files: Annotated[list[UploadFile] | None, File(description="名录库文件")] = None,
     ) -> dict[str, Any]:

@@ -24,6 +24,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from api.auth import Database, PlannerDep
+from api.models import JobStatusOut, file_responses
+from api.params import RoundId
+from api.problems import error_responses
 from api.round_service import RoundService, Workspace, leads, owns
 from scheduler.access import Viewer
 from scheduler.jobs import JobRunner, JobSpec, JobState, JobStatus, UnknownJob
@@ -197,8 +200,9 @@ def _events(jobs: JobService, status: JobStatus) -> AsyncIterator[bytes]:
 def make_router() -> APIRouter:
     router = APIRouter(tags=["jobs"])
 
-    @router.post("/api/rounds/{round_id}/solve", status_code=202, summary="开始求解 (start a solve)")
-    def start_solve(round_id: int, who: PlannerDep, request: Request) -> JSONResponse:
+    @router.post("/api/rounds/{round_id}/solve", status_code=202, summary="开始求解 (start a solve)",
+                 response_model=JobStatusOut, responses=error_responses(401, 403, 404, 409, 422))
+    def start_solve(round_id: RoundId, who: PlannerDep, request: Request) -> JSONResponse:
         jobs = service(request)
         with jobs.rounds.reading() as session:
             round_ = session.get(Round, round_id)
@@ -212,11 +216,15 @@ def make_router() -> APIRouter:
             space = jobs.rounds.workspace(session, round_, draw)
         return accepted(jobs.submit(who, round_id, space))
 
-    @router.get("/api/jobs/{job_id}", summary="作业状态 (job status)")
+    @router.get("/api/jobs/{job_id}", summary="作业状态 (job status)", response_model=JobStatusOut,
+                responses=error_responses(401, 403, 404))
     def job_status(job_id: str, who: PlannerDep, request: Request) -> dict[str, Any]:
         return status_json(service(request).find(who, job_id)[0])
 
-    @router.get("/api/jobs/{job_id}/events", summary="作业状态变化 (server-sent events)")
+    @router.get("/api/jobs/{job_id}/events", summary="作业状态变化 (server-sent events)", response_class=StreamingResponse,
+                responses={200: {"description": "每次状态变化一行 data: 作业状态 JSON (one data: line per status)",
+                                 "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                           **error_responses(401, 403, 404)})
     def job_events(job_id: str, who: PlannerDep, request: Request) -> StreamingResponse:
         jobs = service(request)
         status = jobs.find(who, job_id)[0]
@@ -232,15 +240,18 @@ def make_router() -> APIRouter:
         runner = jobs.runner
         return accepted(runner.finish(job_id) if action == "solve.finish" else runner.cancel(job_id))
 
-    @router.post("/api/jobs/{job_id}/finish", status_code=202, summary="立即结束并保留当前最优安排 (finish)")
+    @router.post("/api/jobs/{job_id}/finish", status_code=202, summary="立即结束并保留当前最优安排 (finish)",
+                 response_model=JobStatusOut, responses=error_responses(401, 403, 404, 409))
     def finish_job(job_id: str, who: PlannerDep, request: Request) -> JSONResponse:
         return stop(job_id, who, request, "solve.finish")
 
-    @router.delete("/api/jobs/{job_id}", status_code=202, summary="取消作业，不保留任何安排 (cancel)")
+    @router.delete("/api/jobs/{job_id}", status_code=202, summary="取消作业，不保留任何安排 (cancel)",
+                   response_model=JobStatusOut, responses=error_responses(401, 403, 404, 409))
     def cancel_job(job_id: str, who: PlannerDep, request: Request) -> JSONResponse:
         return stop(job_id, who, request, "solve.cancel")
 
-    @router.get("/api/jobs/{job_id}/plan", summary="求解得到的安排 plan.json (the plan)")
+    @router.get("/api/jobs/{job_id}/plan", summary="求解得到的安排 plan.json (the plan)", response_class=Response,
+                responses={**file_responses("application/json"), **error_responses(401, 403, 404, 409)})
     def job_plan(job_id: str, who: PlannerDep, request: Request) -> Response:
         jobs = service(request)
         status, row = jobs.find(who, job_id)

@@ -12,7 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from api.auth import PlannerDep
-from api.problems import ERROR_RESPONSES
+from api.models import PlanVersion
+from api.params import RoundId
+from api.problems import error_responses
 from api.round_service import RoundService
 from api.rounds import actor_of, led_round, plan_json, service
 
@@ -22,9 +24,12 @@ MAX_PLAN_BYTES = 50 * 2**20
 def make_router() -> APIRouter:
     router = APIRouter(tags=["rounds"])
 
-    @router.post("/api/rounds/{round_id}/plans", status_code=201, responses=ERROR_RESPONSES,
+    @router.post("/api/rounds/{round_id}/plans", status_code=201, response_model=PlanVersion,
+                 responses=error_responses(401, 403, 404, 409, 413, 422),
+                 openapi_extra={"requestBody": {"required": True, "description": "改过的 plan.json (an edited plan.json)",
+                                                "content": {"application/json": {"schema": {"type": "object"}}}}},
                  summary="提交手工调整后的安排，作为新版本 (upload a manually changed plan as a new version)")
-    async def upload_plan(round_id: int, who: PlannerDep, request: Request) -> dict[str, Any]:
+    async def upload_plan(round_id: RoundId, who: PlannerDep, request: Request) -> dict[str, Any]:
         body = await request.body()
         rounds = service(request)
         return await run_in_threadpool(_edit, rounds, who, round_id, body)

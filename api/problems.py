@@ -61,10 +61,26 @@ class ErrorModel(BaseModel):
     summary: None
 
 
+ERROR_TEXT: dict[int, str] = {
+    401: "没有访问令牌，或令牌无效、已过期 (no token, or a bad or expired one)",
+    403: "角色或部门无权进行此操作 (role or office not allowed)",
+    404: "没有该资源，或无权查看 (not found, or not yours to see)",
+    409: "与轮次或作业的当前状态冲突 (conflicts with the current state)",
+    413: "上传文件总大小超过上限 (upload too large)",
+    422: "请求内容不正确 (invalid request)",
+    500: "服务内部错误 (unexpected error; details in the server log)",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of an operation: its error answers (and 500,
+    which any operation may give), each with :class:`ErrorModel`."""
+    return {code: {"model": ErrorModel, "description": ERROR_TEXT[code]} for code in sorted({*codes, 500})}
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    413: {"model": ErrorModel, "description": "上传文件总大小超过上限 (upload too large)"},
+    **error_responses(413, 422),
     422: {"model": ErrorModel, "description": "上传的文件无法检查：文件名、类型或内容 (unusable upload)"},
-    500: {"model": ErrorModel, "description": "服务内部错误 (unexpected error; details in the server log)"},
 }
 
 

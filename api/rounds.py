@@ -26,7 +26,24 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from api.auth import InspectorDep, PlannerDep, TownshipDep, ViewerDep, deny
-from api.problems import ERROR_RESPONSES, UploadRejected
+from api.models import (
+    XLSX,
+    Announcement,
+    DrawFile,
+    DrawOut,
+    InspectorSchedule,
+    PlanDetail,
+    PlanVersion,
+    Published,
+    Recorded,
+    Results,
+    RoundOut,
+    Snapshot,
+    TownshipVisits,
+    file_responses,
+)
+from api.params import MAX_ID, RoundId, Version
+from api.problems import ERROR_RESPONSES, UploadRejected, error_responses
 from api.round_service import RoundService, agency_code, leads, owns, scope_of
 from api.uploads import check_uploads, read_uploads
 from scheduler import planfile
@@ -47,7 +64,7 @@ NOT_FOUND = "没有该轮次，或无权查看 (not found)"
 
 
 class CreateRound(BaseModel):
-    snapshot_id: int = Field(description="名录快照编号 (POST /api/snapshots 的结果)")
+    snapshot_id: int = Field(description="名录快照编号 (POST /api/snapshots 的结果)", ge=1, le=MAX_ID)
     round_file: str = Field(description="抽查轮次配置 round.toml 的全文 (TOML text)", max_length=200_000)
 
 
@@ -59,7 +76,8 @@ class DrawRequest(BaseModel):
 
 
 class PublishRequest(BaseModel):
-    version: int | None = Field(None, description="要公布的安排版本；缺省为最新版本 (default: latest)", ge=1)
+    version: int | None = Field(None, description="要公布的安排版本；缺省为最新版本 (default: latest)", ge=1,
+                                  le=MAX_ID)
 
 
 def service(request: Request) -> RoundService:
@@ -185,7 +203,8 @@ def make_router() -> APIRouter:
 
     # --- upload and create ------------------------------------------------------
 
-    @router.post("/api/snapshots", status_code=201, summary="上传名录库 (upload rosters)", responses=ERROR_RESPONSES)
+    @router.post("/api/snapshots", status_code=201, summary="上传名录库 (upload rosters)", response_model=Snapshot,
+                 responses={**error_responses(401, 403), **ERROR_RESPONSES})
     async def upload_snapshot(request: Request, who: PlannerDep,
                               files: Annotated[list[UploadFile] | None, File(description="名录库文件")] = None,
                               ) -> dict[str, Any]:
@@ -201,7 +220,8 @@ def make_router() -> APIRouter:
                 "files": [{"name": n, "sha256": h, "size": size} for n, h, size in frozen.files],
                 "summary": frozen.summary}
 
-    @router.post("/api/rounds", status_code=201, summary="创建抽查轮次 (create a round)", responses=ERROR_RESPONSES)
+    @router.post("/api/rounds", status_code=201, summary="创建抽查轮次 (create a round)", response_model=RoundOut,
+                 responses=error_responses(401, 403, 404, 409, 422))
     def create_round(body: CreateRound, who: PlannerDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
         text = body.round_file.encode("utf-8")
@@ -215,7 +235,8 @@ def make_router() -> APIRouter:
 
     # --- read rounds --------------------------------------------------------------
 
-    @router.get("/api/rounds", summary="可见的轮次 (rounds you may see)")
+    @router.get("/api/rounds", summary="可见的轮次 (rounds you may see)", response_model=list[RoundOut],
+                responses=error_responses(401))
     def list_rounds(who: ViewerDep, request: Request) -> list[dict[str, Any]]:
         rounds = service(request)
         with rounds.reading() as session:
@@ -223,16 +244,18 @@ def make_router() -> APIRouter:
             return [round_json(session, rounds, who, r) for r in rows
                     if (owns(who, r) if who.role == "planner" else r.published_at is not None)]
 
-    @router.get("/api/rounds/{round_id}", summary="轮次 (a round)")
-    def get_round(round_id: int, who: ViewerDep, request: Request) -> dict[str, Any]:
+    @router.get("/api/rounds/{round_id}", summary="轮次 (a round)", response_model=RoundOut,
+                responses=error_responses(401, 404, 422))
+    def get_round(round_id: RoundId, who: ViewerDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
         with rounds.reading() as session:
             return round_json(session, rounds, who, visible_round(session, who, round_id))
 
     # --- announcement (before the draw) ---------------------------------------------
 
-    @router.post("/api/rounds/{round_id}/announce", summary="公布承诺值（抽取之前）(announce the commitments)")
-    def announce(round_id: int, who: PlannerDep, request: Request) -> dict[str, Any]:
+    @router.post("/api/rounds/{round_id}/announce", summary="公布承诺值（抽取之前）(announce the commitments)",
+                 response_model=Announcement, responses=error_responses(401, 403, 404, 409, 422))
+    def announce(round_id: RoundId, who: PlannerDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
         with rounds.reading() as session:
             led_round(session, who, round_id)
@@ -240,8 +263,9 @@ def make_router() -> APIRouter:
         with rounds.reading() as session:
             return announcement_json(session, rounds, session.get(Round, round_id))
 
-    @router.get("/api/rounds/{round_id}/announcement", summary="抽取前公布的承诺值 (the pre-draw announcement)")
-    def announcement(round_id: int, who: ViewerDep, request: Request) -> dict[str, Any]:
+    @router.get("/api/rounds/{round_id}/announcement", summary="抽取前公布的承诺值 (the pre-draw announcement)",
+                response_model=Announcement, responses=error_responses(401, 404, 422))
+    def announcement(round_id: RoundId, who: ViewerDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
         with rounds.reading() as session:
             round_ = session.get(Round, round_id)
@@ -249,7 +273,8 @@ def make_router() -> APIRouter:
                 raise _not_found()
             return announcement_json(session, rounds, round_)
 
-    @router.get("/api/announcements", summary="已公布承诺值的轮次 (announced rounds)")
+    @router.get("/api/announcements", summary="已公布承诺值的轮次 (announced rounds)",
+                response_model=list[Announcement], responses=error_responses())
     def announcements(request: Request) -> list[dict[str, Any]]:
         rounds = service(request)
         with rounds.reading() as session:
@@ -259,8 +284,8 @@ def make_router() -> APIRouter:
     # --- draw -------------------------------------------------------------------------
 
     @router.post("/api/rounds/{round_id}/draw", status_code=201, summary="抽取检查对象 (run the draw)",
-                 responses=ERROR_RESPONSES)
-    def make_draw(round_id: int, body: DrawRequest, who: PlannerDep, request: Request) -> dict[str, Any]:
+                 response_model=DrawOut, responses=error_responses(401, 403, 404, 409, 422))
+    def make_draw(round_id: RoundId, body: DrawRequest, who: PlannerDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
         with rounds.reading() as session:
             led_round(session, who, round_id)
@@ -275,8 +300,9 @@ def make_router() -> APIRouter:
         return public_draw_file(file_public=public, round_published=round_.published_at is not None) \
             is Decision.ALLOWED
 
-    @router.get("/api/rounds/{round_id}/draw/files", summary="抽取结果文件 (draw files)")
-    def draw_files(round_id: int, who: ViewerDep, request: Request) -> list[dict[str, Any]]:
+    @router.get("/api/rounds/{round_id}/draw/files", summary="抽取结果文件 (draw files)", response_model=list[DrawFile],
+                responses=error_responses(401, 404, 422))
+    def draw_files(round_id: RoundId, who: ViewerDep, request: Request) -> list[dict[str, Any]]:
         rounds = service(request)
         with rounds.reading() as session:
             round_ = visible_round(session, who, round_id)
@@ -286,8 +312,9 @@ def make_router() -> APIRouter:
             return [{"name": f.name, "sha256": f.blob_hash, "public": f.public} for f in row.files
                     if draw_file_allowed(who, round_, f.public)]
 
-    @router.get("/api/rounds/{round_id}/draw/files/{name:path}", summary="下载抽取结果文件 (download a draw file)")
-    def draw_file(round_id: int, name: str, who: ViewerDep, request: Request) -> Response:
+    @router.get("/api/rounds/{round_id}/draw/files/{name:path}", summary="下载抽取结果文件 (download a draw file)",
+                response_class=Response, responses={**file_responses(), **error_responses(401, 404, 422)})
+    def draw_file(round_id: RoundId, name: str, who: ViewerDep, request: Request) -> Response:
         rounds = service(request)
         with rounds.reading() as session:
             round_ = visible_round(session, who, round_id)
@@ -306,15 +333,17 @@ def make_router() -> APIRouter:
             raise HTTPException(404, f"没有第 {version} 版安排，或无权查看 (no such plan version)")
         return row
 
-    @router.get("/api/rounds/{round_id}/plans", summary="安排的各个版本 (plan versions)")
-    def list_plans(round_id: int, who: PlannerDep, request: Request) -> list[dict[str, Any]]:
+    @router.get("/api/rounds/{round_id}/plans", summary="安排的各个版本 (plan versions)", response_model=list[PlanVersion],
+                responses=error_responses(401, 403, 404, 422))
+    def list_plans(round_id: RoundId, who: PlannerDep, request: Request) -> list[dict[str, Any]]:
         rounds = service(request)
         with rounds.reading() as session:
             round_ = visible_round(session, who, round_id)
             return [plan_json(p) for p in stored.plans_of(session, round_.id)]
 
-    @router.get("/api/rounds/{round_id}/plans/{version}", summary="安排、检查报告和统计 (plan, check report, statistics)")
-    def get_plan(round_id: int, version: int, who: PlannerDep, request: Request) -> dict[str, Any]:
+    @router.get("/api/rounds/{round_id}/plans/{version}", summary="安排、检查报告和统计 (plan, check report, statistics)",
+                response_model=PlanDetail, responses=error_responses(401, 403, 404, 422))
+    def get_plan(round_id: RoundId, version: Version, who: PlannerDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
         with rounds.reading() as session:
             round_ = visible_round(session, who, round_id)
@@ -329,24 +358,28 @@ def make_router() -> APIRouter:
                     {"rule": v.rule, "visit_id": v.visit_id, "inspector_id": v.inspector_id, "date": v.date,
                      "message": v.message} for v in violations]}}
 
-    @router.get("/api/rounds/{round_id}/plans/{version}/plan.json", summary="下载 plan.json (download the plan)")
-    def plan_file(round_id: int, version: int, who: PlannerDep, request: Request) -> Response:
+    @router.get("/api/rounds/{round_id}/plans/{version}/plan.json", summary="下载 plan.json (download the plan)",
+                response_class=Response,
+                responses={**file_responses("application/json"), **error_responses(401, 403, 404, 422)})
+    def plan_file(round_id: RoundId, version: Version, who: PlannerDep, request: Request) -> Response:
         rounds = service(request)
         with rounds.reading() as session:
             row = visible_plan(session, who, visible_round(session, who, round_id), version)
             digest = row.content_hash
         return Response(rounds.blobs.get(digest), media_type="application/json")
 
-    @router.get("/api/rounds/{round_id}/plans/{version}/exports", summary="导出文件列表 (exports)")
-    def list_exports(round_id: int, version: int, who: PlannerDep, request: Request) -> list[str]:
+    @router.get("/api/rounds/{round_id}/plans/{version}/exports", summary="导出文件列表 (exports)", response_model=list[str],
+                responses=error_responses(401, 403, 404, 422))
+    def list_exports(round_id: RoundId, version: Version, who: PlannerDep, request: Request) -> list[str]:
         rounds = service(request)
         with rounds.reading() as session:
             round_ = visible_round(session, who, round_id)
             folder = rounds.exports(session, round_, visible_plan(session, who, round_, version))
         return listing(folder)
 
-    @router.get("/api/rounds/{round_id}/plans/{version}/exports/{name:path}", summary="下载导出文件 (download an export)")
-    def export_file(round_id: int, version: int, name: str, who: PlannerDep, request: Request) -> Response:
+    @router.get("/api/rounds/{round_id}/plans/{version}/exports/{name:path}", summary="下载导出文件 (download an export)",
+                response_class=Response, responses={**file_responses(), **error_responses(401, 403, 404, 422)})
+    def export_file(round_id: RoundId, version: Version, name: str, who: PlannerDep, request: Request) -> Response:
         rounds = service(request)
         relative = safe_relative(name)
         with rounds.reading() as session:
@@ -359,8 +392,9 @@ def make_router() -> APIRouter:
 
     # --- publish ---------------------------------------------------------------------------
 
-    @router.post("/api/rounds/{round_id}/publish", summary="公布安排 (publish)")
-    def publish(round_id: int, who: PlannerDep, request: Request,
+    @router.post("/api/rounds/{round_id}/publish", summary="公布安排 (publish)", response_model=Published,
+                 responses=error_responses(401, 403, 404, 409, 422))
+    def publish(round_id: RoundId, who: PlannerDep, request: Request,
                 body: Annotated[PublishRequest | None, Body()] = None) -> dict[str, Any]:
         rounds = service(request)
         with unit_of_work(rounds.database.engine()) as session:
@@ -382,8 +416,9 @@ def make_router() -> APIRouter:
 
     # --- results -----------------------------------------------------------------------------
 
-    @router.post("/api/rounds/{round_id}/results", summary="录入检查结果 (enter results)", responses=ERROR_RESPONSES)
-    async def enter_results(round_id: int, request: Request, who: PlannerDep,
+    @router.post("/api/rounds/{round_id}/results", summary="录入检查结果 (enter results)", response_model=Recorded,
+                 responses=error_responses(401, 403, 404, 409, 422))
+    async def enter_results(round_id: RoundId, request: Request, who: PlannerDep,
                             file: Annotated[UploadFile, File(description="填好的检查结果表 (the filled results form)")],
                             ) -> dict[str, Any]:
         data = await file.read()
@@ -410,8 +445,9 @@ def make_router() -> APIRouter:
                                   "file_sha256": rounds.blobs.put(data), "enterprises": recorded.enterprises})
         return {"recorded": count, "enterprises": recorded.enterprises}
 
-    @router.get("/api/rounds/{round_id}/results", summary="检查结果 (results)")
-    def get_results(round_id: int, who: ViewerDep, request: Request) -> dict[str, Any]:
+    @router.get("/api/rounds/{round_id}/results", summary="检查结果 (results)", response_model=Results,
+                responses=error_responses(401, 403, 404, 422))
+    def get_results(round_id: RoundId, who: ViewerDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
         with rounds.reading() as session:
             round_ = visible_round(session, who, round_id)
@@ -442,8 +478,9 @@ def make_router() -> APIRouter:
             raise _not_found()
         return round_, row
 
-    @router.get("/api/rounds/{round_id}/my-schedule", summary="我的检查安排 (an inspector's own schedule)")
-    def my_schedule(round_id: int, who: InspectorDep, request: Request) -> dict[str, Any]:
+    @router.get("/api/rounds/{round_id}/my-schedule", summary="我的检查安排 (an inspector's own schedule)",
+                response_model=InspectorSchedule, responses=error_responses(401, 403, 404, 422))
+    def my_schedule(round_id: RoundId, who: InspectorDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
         with rounds.reading() as session:
             round_, row = published_plan(session, rounds, who, round_id)
@@ -456,8 +493,9 @@ def make_router() -> APIRouter:
         return {"round_id": round_id, "version": version, "inspector_id": who.inspector_id,
                 "reveal_workdays": rounds.workdays, "visits": [view_json(v) for v in views]}
 
-    @router.get("/api/rounds/{round_id}/township", summary="本乡镇的检查 (a township's visits)")
-    def township(round_id: int, who: TownshipDep, request: Request) -> dict[str, Any]:
+    @router.get("/api/rounds/{round_id}/township", summary="本乡镇的检查 (a township's visits)",
+                response_model=TownshipVisits, responses=error_responses(401, 403, 404, 422))
+    def township(round_id: RoundId, who: TownshipDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
         with rounds.reading() as session:
             round_, row = published_plan(session, rounds, who, round_id)
@@ -469,8 +507,9 @@ def make_router() -> APIRouter:
         return {"round_id": round_id, "version": version, "township": who.township,
                 "visits": [view_json(v) for v in views]}
 
-    @router.get("/api/rounds/{round_id}/township/workbook", summary="本乡镇的工作簿 (a township's workbook)")
-    def township_workbook(round_id: int, who: TownshipDep, request: Request) -> Response:
+    @router.get("/api/rounds/{round_id}/township/workbook", summary="本乡镇的工作簿 (a township's workbook)",
+                response_class=Response, responses={**file_responses(XLSX), **error_responses(401, 403, 404, 422)})
+    def township_workbook(round_id: RoundId, who: TownshipDep, request: Request) -> Response:
         rounds = service(request)
         with rounds.reading() as session:
             round_, row = published_plan(session, rounds, who, round_id)
@@ -481,16 +520,18 @@ def make_router() -> APIRouter:
             raise HTTPException(404, "本乡镇在本轮次没有检查 (no visits in your township)")
         return file_response(path.read_bytes(), path.name)
 
-    @router.get("/api/rounds/{round_id}/notices", summary="公示文件 (public notices)")
-    def notices(round_id: int, who: ViewerDep, request: Request) -> list[str]:
+    @router.get("/api/rounds/{round_id}/notices", summary="公示文件 (public notices)", response_model=list[str],
+                responses=error_responses(401, 404, 422))
+    def notices(round_id: RoundId, who: ViewerDep, request: Request) -> list[str]:
         rounds = service(request)
         with rounds.reading() as session:
             round_, row = published_plan(session, rounds, who, round_id)
             folder = rounds.exports(session, round_, row)
         return listing(folder / notice_export.PUBLIC_FOLDER)
 
-    @router.get("/api/rounds/{round_id}/notices/{name}", summary="下载公示文件 (download a notice)")
-    def notice(round_id: int, name: str, who: ViewerDep, request: Request) -> Response:
+    @router.get("/api/rounds/{round_id}/notices/{name}", summary="下载公示文件 (download a notice)",
+                response_class=Response, responses={**file_responses(), **error_responses(401, 404, 422)})
+    def notice(round_id: RoundId, name: str, who: ViewerDep, request: Request) -> Response:
         rounds = service(request)
         with rounds.reading() as session:
             round_, row = published_plan(session, rounds, who, round_id)

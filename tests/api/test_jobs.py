@@ -227,6 +227,7 @@ def live(tmp_path: Path) -> Iterator[tuple[str, Service]]:
         app = create_app(str(svc.engine.url), data_dir=tmp_path / "data")
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
+        sock.listen(128)  # connections queue in the backlog until uvicorn accepts them
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
