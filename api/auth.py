@@ -15,12 +15,15 @@ and print its token once.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine, func, select
 from starlette.exceptions import HTTPException
 
@@ -36,6 +39,41 @@ BEARER = "bearer"
 FIRST_PLANNER_DAYS = 30
 
 
+#: How long a checked token is trusted without asking the database again:
+#: a revoked token stops working within this time.
+TOKEN_CACHE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class _Checked:
+    viewer: Viewer
+    expires_at: dt.datetime
+    until: float  # time.monotonic() after which the database is asked again
+
+
+class TokenCache:
+    """Recently checked tokens, by SHA-256, for :data:`TOKEN_CACHE_SECONDS`."""
+
+    def __init__(self, seconds: float = TOKEN_CACHE_SECONDS, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._items: dict[str, _Checked] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str, now: dt.datetime) -> Viewer | None:
+        with self._lock:
+            item = self._items.get(digest)
+        if item is None or item.until < time.monotonic() or item.expires_at <= now:
+            return None
+        return item.viewer
+
+    def put(self, digest: str, viewer: Viewer, expires_at: dt.datetime) -> None:
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.clear()
+            self._items[digest] = _Checked(viewer, expires_at, time.monotonic() + self.seconds)
+
+
 class Database:
     """The service's database: migrated once, on start-up (the app's
     lifespan) or at the first request that needs it, whichever comes first."""
@@ -44,6 +82,7 @@ class Database:
         self._url = url
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+        self.tokens = TokenCache()
 
     @property
     def url(self) -> str:
@@ -95,22 +134,36 @@ def viewer_of(user: User) -> Viewer:
 
 def authenticate(db: Database, token: str) -> Viewer:
     """The viewer a live token belongs to; raises 401.  The lookup only
-    reads; ``last_used_at`` is written at most once a minute per token, so
-    concurrent readers do not queue for SQLite's write lock."""
+    reads, and a token checked in the last :data:`TOKEN_CACHE_SECONDS` is
+    not looked up again; ``last_used_at`` is written at most once a minute
+    per token, so concurrent readers do not queue for SQLite's write lock."""
     now = utcnow()
+    digest = accounts.hash_token(token)
+    cached = db.tokens.get(digest, now)
+    if cached is not None:
+        return cached
     try:
         with read_only(db.engine()) as session:
             record = accounts.find_live(session, token, now=now)
             who, token_id, stale = viewer_of(record.user), record.id, accounts.needs_touch(record, now)
+            expires_at = record.expires_at
     except TokenRefused as exc:
         raise unauthorized(str(exc)) from None
     if stale:
         with unit_of_work(db.engine()) as session:
             accounts.touch(session, token_id, now)
+    db.tokens.put(digest, who, expires_at)
     return who
 
 
-def viewer(request: Request) -> Viewer:
+#: Declares the Bearer scheme in the OpenAPI schema (the "Authorize" button of
+#: /docs); the header itself is read by :func:`viewer`, with Chinese errors.
+BEARER_SCHEME = HTTPBearer(auto_error=False, scheme_name="令牌 (token)",
+                           description="onevisit tokens create 生成的访问令牌 ov_…；公众无需令牌 (no token: the public)")
+
+
+def viewer(request: Request,
+           _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)] = None) -> Viewer:
     """The dependency: who is asking (the public when there is no token)."""
     header = request.headers.get("authorization")
     if header is None:

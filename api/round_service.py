@@ -18,7 +18,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Database
 from scheduler import atomic, planfile
-from scheduler.access import DEFAULT_REVEAL_WORKDAYS, RoundScope, Viewer
+from scheduler.access import DEFAULT_REVEAL_WORKDAYS, RoundScope, Viewer, visits_by_inspector
 from scheduler.agencies import AgencyDirectory
 from scheduler.app.drawing import draw as run_draw
 from scheduler.app.drawing import load_draw, publish_draw
@@ -42,7 +42,7 @@ from scheduler.draw.published import PublishedDraw
 from scheduler.export.checkpoint import AuditCheckpoint
 from scheduler.io import Inputs
 from scheduler.io.source import Source
-from scheduler.plan import Plan
+from scheduler.plan import Plan, ScheduledVisit
 from scheduler.store import audit, plans
 from scheduler.store import rounds as stored
 from scheduler.store import snapshots as snapshot_store
@@ -154,6 +154,8 @@ class RoundService:
         self.workdays = reveal_workdays() if workdays is None else workdays
         self._inputs: LRU[tuple[str, str], Inputs] = LRU(4)
         self._plans: LRU[str, Plan] = LRU(16)
+        self._indexes: LRU[str, Mapping[str, tuple[ScheduledVisit, ...]]] = LRU(16)
+        self._input_keys: dict[int, tuple[str, str]] = {}  # round id → its inputs' key (fixed for a round)
         self._draws: LRU[str, PublishedDraw] = LRU(8)
         self._folders = threading.Lock()  # materialising rosters and draws (fast)
         self._exporting: LRU[Path, threading.Lock] = LRU(64)  # one lock per export folder (slow)
@@ -171,19 +173,27 @@ class RoundService:
     # --- inputs, draws, plans -----------------------------------------------------
 
     def inputs(self, session: Session, round_: Round) -> Inputs:
-        """The round's rosters and round file, validated (cached)."""
-        snapshot = stored.snapshot_of(session, round_)
-        file_hash = stored.round_file_hash(round_) or ""
+        """The round's rosters and round file, validated (cached: a round's
+        snapshot and round file never change)."""
+        key = self._input_keys.get(round_.id)
+        if key is None:
+            snapshot = stored.snapshot_of(session, round_)
+            key = self._input_keys[round_.id] = (snapshot.content_hash, stored.round_file_hash(round_) or "")
 
         def make() -> Inputs:
+            snapshot = stored.snapshot_of(session, round_)
             files = read_files(self.blobs, snapshot)
             sources = [Source(name, data) for name, data in sorted(files.items())]
-            return load_inputs(sources, Source(stored.ROUND_FILE, self.blobs.get(file_hash)), need_round=True)
+            return load_inputs(sources, Source(stored.ROUND_FILE, self.blobs.get(key[1])), need_round=True)
 
-        return self._inputs.get((snapshot.content_hash, file_hash), make)
+        return self._inputs.get(key, make)
 
     def plan(self, row: PlanRow) -> Plan:
         return self._plans.get(row.content_hash, lambda: planfile.from_bytes(self.blobs.get(row.content_hash)))
+
+    def inspector_index(self, row: PlanRow) -> Mapping[str, tuple[ScheduledVisit, ...]]:
+        """Each inspector's visits in plan version *row* (cached by the plan's hash)."""
+        return self._indexes.get(row.content_hash, lambda: visits_by_inspector(self.plan(row)))
 
     def draw(self, session: Session, round_: Round, draw: Draw) -> PublishedDraw:
         return self._draws.get(draw.manifest_hash, lambda: load_draw(self.workspace(session, round_, draw).draw))

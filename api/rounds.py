@@ -486,7 +486,8 @@ def make_router() -> APIRouter:
             round_, row = published_plan(session, rounds, who, round_id)
             plan, scope, version = rounds.plan(row), scope_of(round_), row.version
             calendar = rounds.inputs(session, round_).calendar
-        views = inspector_schedule(who, plan, scope, rounds.today(), calendar, rounds.workdays)
+            index = rounds.inspector_index(row)
+        views = inspector_schedule(who, plan, scope, rounds.today(), calendar, rounds.workdays, index=index)
         if isinstance(views, Decision):
             deny(views)
             raise AssertionError

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from scheduler.plan import Plan, ScheduledVisit, Team
 from scheduler.workdays import WorkCalendar
@@ -41,6 +43,7 @@ __all__ = [
     "sees_targets",
     "township_visits",
     "visit_view",
+    "visits_by_inspector",
 ]
 
 ROLES = ("planner", "inspector", "township", "public")
@@ -147,16 +150,30 @@ def visit_view(visit: ScheduledVisit, *, revealed: bool) -> VisitView:
     return VisitView(False, visit.date, visit.township, visit.agencies, visit.team, None, None, None, (), visit.revision)
 
 
+def visits_by_inspector(plan: Plan) -> Mapping[str, tuple[ScheduledVisit, ...]]:
+    """Each inspector's visits (those whose team includes them), by date and
+    visit id: an index a service computes once per plan."""
+    index: dict[str, list[ScheduledVisit]] = {}
+    for visit in sorted(plan.visits, key=lambda v: (v.date, v.visit_id)):
+        for inspector_id in visit.team.ids:
+            index.setdefault(inspector_id, []).append(visit)
+    return MappingProxyType({k: tuple(v) for k, v in index.items()})
+
+
 def inspector_schedule(viewer: Viewer, plan: Plan, scope: RoundScope, today: dt.date, calendar: WorkCalendar,
-                       workdays: int = DEFAULT_REVEAL_WORKDAYS) -> tuple[VisitView, ...] | Decision:
+                       workdays: int = DEFAULT_REVEAL_WORKDAYS, *,
+                       index: Mapping[str, tuple[ScheduledVisit, ...]] | None = None,
+                       ) -> tuple[VisitView, ...] | Decision:
     """An inspector's own visits (those whose team includes them), the
     enterprise shown only from :func:`reveal_date` on.  Other roles:
-    FORBIDDEN; an unpublished round: NOT_FOUND."""
+    FORBIDDEN; an unpublished round: NOT_FOUND.  *index* is
+    :func:`visits_by_inspector` of *plan*, when the caller keeps one."""
     if viewer.role != "inspector" or not viewer.inspector_id:
         return Decision.FORBIDDEN
     if not sees_targets(viewer, scope):
         return Decision.NOT_FOUND
-    own = (v for v in plan.visits if viewer.inspector_id in v.team.ids)
+    own = (index.get(viewer.inspector_id, ()) if index is not None
+           else (v for v in plan.visits if viewer.inspector_id in v.team.ids))
     return tuple(visit_view(v, revealed=today >= reveal_date(v.date, calendar, workdays))
                  for v in sorted(own, key=lambda v: (v.date, v.visit_id)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from builders import tiny_plan
@@ -22,7 +23,9 @@ from scheduler.access import (
     round_scope,
     sees_targets,
     township_visits,
+    visits_by_inspector,
 )
+from scheduler.app.scheduling import load_plan
 from scheduler.plan import Plan, Team, TeamMember
 from scheduler.vocabulary import LEADER
 from scheduler.workdays import WorkCalendar
@@ -125,6 +128,22 @@ def test_inspector_sees_only_own_visits() -> None:
     assert {v["date"] for v in schedule(INSPECTOR_A, "2026-12-31")} == {"2026-03-02", "2026-10-12", "2026-11-23"}
     assert [v["uscc"] for v in schedule(INSPECTOR_B, "2026-12-31")] == ["U2"]
     assert all(v["team"] == ("A1",) for v in schedule(INSPECTOR_A, "2026-12-31"))
+
+
+@pytest.fixture(scope="module")
+def demo_plan(demo: Path) -> Plan:
+    return load_plan(demo / "schedule" / "plan.json")
+
+
+def test_an_inspector_index_gives_the_same_schedule_as_a_scan(demo_plan: Plan) -> None:
+    index = visits_by_inspector(demo_plan)
+    scope = round_scope(demo_plan, published=True)
+    ids = sorted({i for v in demo_plan.visits for i in v.team.ids})
+    assert set(index) == set(ids) and sum(map(len, index.values())) == sum(len(v.team) for v in demo_plan.visits)
+    for inspector_id in [*ids[:40], "nobody"]:
+        who = Viewer("inspector", 9, inspector_id=inspector_id)
+        scanned = inspector_schedule(who, demo_plan, scope, D("2026-11-02"), CAL)
+        assert inspector_schedule(who, demo_plan, scope, D("2026-11-02"), CAL, index=index) == scanned
 
 
 def test_inspector_sees_the_enterprise_from_the_friday_before_a_monday() -> None:

@@ -109,8 +109,23 @@ def outcome(target: Callable[..., bytes], kwargs: Mapping[str, Any], outbox: Out
     return Succeeded(result)
 
 
+#: The worker's niceness (``nice(2)``): a solve takes the cores the service's
+#: requests leave over, so inspectors' downloads stay fast while it runs.
+NICENESS = 10
+
+
+def lower_priority(increment: int = NICENESS) -> int | None:
+    """Lower this process's CPU priority; the new niceness, or None where
+    the platform has no ``os.nice`` or refuses."""
+    try:
+        return os.nice(increment)
+    except (AttributeError, OSError):
+        return None
+
+
 def main(target_path: str, kwargs: Mapping[str, Any], outbox: Outbox, finish: Flag, cancel: Flag) -> None:
     """The worker process's entry point."""
+    lower_priority()
     outbox.put(Started(os.getpid()))
     parent = os.getppid()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, inspect, select
 
 from api.app import create_app
-from api.auth import InspectorDep, PlannerDep, TownshipDep, ViewerDep, deny, first_start
+from api.auth import InspectorDep, PlannerDep, TokenCache, TownshipDep, ViewerDep, deny, first_start
 from scheduler.access import Decision, RoundScope, inspector_schedule, public_visits, round_access, round_scope, township_visits
 from scheduler.cli import print_first_planner
 from scheduler.plan import Plan, Team, TeamMember
@@ -190,6 +191,19 @@ def test_expired_token_is_401(client: TestClient, engine: Engine) -> None:
 
 def test_revoked_token_is_401(client: TestClient, engine: Engine) -> None:
     token = token_for(engine, "撤", "planner", agency="SCJG", revoked=True)
+    resp = client.get("/api/me", headers=bearer(token))
+    assert_refused(resp, 401)
+    assert "吊销" in resp.json()["detail"]
+
+
+def test_a_token_revoked_while_cached_is_refused_once_the_cache_expires(client: TestClient, engine: Engine) -> None:
+    client.app.state.database.tokens = TokenCache(seconds=0.5)  # type: ignore[attr-defined]
+    token = token_for(engine, "缓", "planner", agency="SCJG")
+    assert client.get("/api/me", headers=bearer(token)).status_code == 200
+    with unit_of_work(engine) as session:
+        accounts.revoke_token(session, token[: accounts.PREFIX_LENGTH])
+    assert client.get("/api/me", headers=bearer(token)).status_code == 200  # within the cache's seconds
+    time.sleep(0.6)
     resp = client.get("/api/me", headers=bearer(token))
     assert_refused(resp, 401)
     assert "吊销" in resp.json()["detail"]

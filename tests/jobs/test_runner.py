@@ -15,6 +15,7 @@ from job_rounds import Round
 
 from scheduler.app.scheduling import check
 from scheduler.assign.events import Phase
+from scheduler.jobs import worker
 from scheduler.jobs.runner import JobRunner, JobSpec, UnknownJob
 from scheduler.jobs.solve import TARGET
 from scheduler.jobs.state import JobState, JobStatus
@@ -112,6 +113,16 @@ def test_cancel_mid_solve_keeps_nothing_within_two_seconds(runner: JobRunner, lo
     assert runner.result(job.job_id) is None
     assert "取消" in status.message
     assert elapsed <= STOP_BOUND
+
+
+def test_the_worker_solves_at_a_lower_priority_than_the_service(runner: JobRunner, long_round: Round) -> None:
+    job = runner.submit(spec(long_round, settings=LONG))
+    until(runner, job.job_id, Phase.CP_SAT)
+    pid = runner.pid(job.job_id)
+    assert pid is not None
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + worker.NICENESS)
+    runner.cancel(job.job_id)
+    assert runner.wait(job.job_id, TIMEOUT).state is JobState.CANCELLED
 
 
 def test_a_killed_worker_marks_the_job_interrupted(runner: JobRunner, long_round: Round) -> None:
