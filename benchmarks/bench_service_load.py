@@ -75,20 +75,8 @@ RATIO_COLUMNS = slice(4, 8)  # A/B/C/D类抽查比例 in the generator's items.c
 # the size bench_schedule.py solves.
 RATIO_SCALE = 1.8
 
-# The full-size county's round: the sample's round file without commitments,
-# so that a plain seed draws it.
-FULL_ROUND = """\
-name = "负载测试 (load test)"
-lead_agency = "市场监管"
-[window]
-start = 2026-10-12
-end = 2026-12-25
-[exclusions]
-cooldown_days = 180
-yearly_cap = 2
-[assignment]
-avoid_home_township = true
-"""
+# The full-size county's round: no commitments, so that a plain seed draws it.
+FULL_ROUND = generate_county.round_toml("负载测试 (load test)")
 
 
 # --- the county ------------------------------------------------------------------

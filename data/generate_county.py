@@ -143,6 +143,16 @@ YEARLY_CAP = 2
 FIXED_TIME = dt.datetime(2026, 11, 1, 9, 0, 0)  # workbook metadata and zip timestamps
 
 
+def round_toml(name: str) -> str:
+    """A round file for a generated county: the sample round's window,
+    cool-down, yearly cap and home-township rule, led by 市场监管, with no
+    commitments (a plain seed draws it)."""
+    return (f'name = "{name}"\nlead_agency = "市场监管"\n'
+            f"[window]\nstart = {WINDOW_START.isoformat()}\nend = {WINDOW_END.isoformat()}\n"
+            f"[exclusions]\ncooldown_days = {COOLDOWN_DAYS}\nyearly_cap = {YEARLY_CAP}\n"
+            "[assignment]\navoid_home_township = true\n")
+
+
 @dataclass(frozen=True)
 class Industry:
     """A GB/T 4754-2017 class (小类) with how businesses in it look."""

@@ -19,18 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # job_rounds.py
 from builders import load_generator
 from job_rounds import Round
 
-LONG_ROUND = """\
-name = "作业测试轮次"
-lead_agency = "市场监管"
-[window]
-start = 2026-10-12
-end = 2026-12-25
-[exclusions]
-cooldown_days = 180
-yearly_cap = 2
-[assignment]
-avoid_home_township = true
-"""
+LONG_ROUND = load_generator().round_toml("作业测试轮次")
 
 
 @pytest.fixture(scope="session")
