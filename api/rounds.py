@@ -44,15 +44,18 @@ from api.models import (
 )
 from api.params import MAX_ID, RoundId, Version
 from api.problems import ERROR_RESPONSES, UploadRejected, error_responses
-from api.round_service import RoundService, agency_code, leads, owns, scope_of
+from api.round_service import CHINA, RoundService, agency_code, leads, owns, scope_of
 from api.uploads import check_uploads, read_uploads
 from scheduler import planfile
-from scheduler.access import Decision, Viewer, VisitView, inspector_schedule, public_draw_file, public_visits, township_visits
+from scheduler.access import Decision, Viewer, VisitView, inspector_schedule, public_draw_file, public_visits, reveal_date, township_visits
 from scheduler.app.results import record_results
 from scheduler.app.scheduling import check
 from scheduler.export import notice as notice_export
 from scheduler.export import township as township_export
 from scheduler.export.bundle import TOWNSHIP_FOLDER
+from scheduler.export.own_schedule import OwnSchedule, OwnVisit, event_uid
+from scheduler.export.own_schedule import calendar_bytes as own_calendar
+from scheduler.export.own_schedule import workbook as own_workbook
 from scheduler.io import Problem
 from scheduler.store import audit
 from scheduler.store import rounds as stored
@@ -493,6 +496,45 @@ def make_router() -> APIRouter:
             raise AssertionError
         return {"round_id": round_id, "version": version, "inspector_id": who.inspector_id,
                 "reveal_workdays": rounds.workdays, "visits": [view_json(v) for v in views]}
+
+    def own_schedule(rounds: RoundService, who: Viewer, round_id: int) -> OwnSchedule:
+        with rounds.reading() as session:
+            round_, row = published_plan(session, rounds, who, round_id)
+            plan, scope, version = rounds.plan(row), scope_of(round_), row.version
+            calendar = rounds.inputs(session, round_).calendar
+            index = rounds.inspector_index(row)
+            secret = round_.settings.get("uid_secret")
+            round_pk = round_.id
+        if not isinstance(secret, str):
+            with unit_of_work(rounds.database.engine()) as session:
+                round_row = session.get(Round, round_pk)
+                assert round_row is not None
+                secret = stored.uid_secret(session, round_row).hex()
+        today = rounds.today()
+        views = inspector_schedule(who, plan, scope, today, calendar, rounds.workdays, index=index)
+        if isinstance(views, Decision):
+            deny(views)
+            raise AssertionError
+        own = index.get(who.inspector_id or "", ())
+        key = bytes.fromhex(secret)
+        visits = tuple(OwnVisit(view, reveal_date(v.date, calendar, rounds.workdays),
+                                event_uid(key, v.visit_id, who.inspector_id or ""))
+                       for view, v in zip(views, own, strict=True))
+        return OwnSchedule(plan.round.name, version, who.inspector_id or "", dt.datetime.now(dt.UTC), visits)
+
+    @router.get("/api/rounds/{round_id}/my-schedule.ics", summary="我的检查日程（日历）(own schedule, calendar)",
+                response_class=Response, responses={**file_responses("text/calendar"),
+                                                    **error_responses(401, 403, 404, 422)})
+    def my_calendar(round_id: RoundId, who: InspectorDep, request: Request) -> Response:
+        schedule = own_schedule(service(request), who, round_id)
+        return file_response(own_calendar(schedule), f"检查日程_{schedule.inspector_id}.ics")
+
+    @router.get("/api/rounds/{round_id}/my-schedule.xlsx", summary="我的检查日程（工作簿）(own schedule, workbook)",
+                response_class=Response, responses={**file_responses(XLSX), **error_responses(401, 403, 404, 422)})
+    def my_workbook(round_id: RoundId, who: InspectorDep, request: Request) -> Response:
+        schedule = own_schedule(service(request), who, round_id)
+        stamp = schedule.generated_at.astimezone(CHINA).replace(tzinfo=None, microsecond=0)
+        return file_response(own_workbook(schedule, stamp), f"检查日程_{schedule.inspector_id}.xlsx")
 
     @router.get("/api/rounds/{round_id}/township", summary="本乡镇的检查 (a township's visits)",
                 response_model=TownshipVisits, responses=error_responses(401, 403, 404, 422))

@@ -9,6 +9,7 @@ request); file bytes go to the blob store, rows keep their hashes.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ def create_round(session: Session, blobs: BlobStore, snapshot: RosterSnapshot, r
                  facts: RoundFacts, *, created_by: str) -> Round:
     """A new round over *snapshot*; the round file is frozen as a blob."""
     settings = {"code": facts.code, "round_file": blobs.put(round_file), "agencies": list(facts.agencies),
+                "uid_secret": secrets.token_hex(32),
                 "created_by": created_by, "window": list(facts.window),
                 "beacon_description": facts.beacon_description,
                 "commitments": [{"party": p, "sha256": h} for p, h in facts.commitments]}
@@ -77,6 +79,17 @@ def announce(session: Session, round_: Round, snapshot: RosterSnapshot, *, actor
                  at=round_.announced_at)
     session.flush()
     return round_.announced_at
+
+
+def uid_secret(session: Session, round_: Round) -> bytes:
+    """The round's secret for calendar UIDs (made on first use for a round
+    created before rounds had one).  Never shown, never audited."""
+    value = round_.settings.get("uid_secret")
+    if not isinstance(value, str):
+        value = secrets.token_hex(32)
+        round_.settings = {**round_.settings, "uid_secret": value}
+        session.flush()
+    return bytes.fromhex(value)
 
 
 def round_file_hash(round_: Round) -> str | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
@@ -295,6 +296,37 @@ def test_an_inspector_sees_only_their_own_visits_and_each_enterprise_from_a_work
     assert all(a not in [m["inspector_id"] for m in v["team"]] for v in theirs["visits"])
     for path in ["/plans", f"/plans/{county.version}", f"/plans/{county.version}/exports", "/township"]:
         assert county.client.get(url(county, path), headers=county.inspector(a)).status_code == 403, path
+
+
+def events_of(ics: bytes) -> dict[str, tuple[int, str]]:
+    """UID → (SEQUENCE, SUMMARY) of each event."""
+    calendar = icalendar.Calendar.from_ical(ics)
+    return {str(e["uid"]): (int(e["sequence"]), str(e["summary"])) for e in calendar.walk("VEVENT")}
+
+
+def test_an_inspector_s_calendar_and_workbook_hide_each_enterprise_until_its_reveal_day(
+        county: County, published: dict[str, Any]) -> None:
+    a, _b = first_inspector_pair(county.plan)
+    own = sorted((v for v in county.plan.visits if a in v.team.ids), key=lambda v: (v.date, v.visit_id))
+    secrets_ = {s for v in own for s in (v.uscc, v.name, v.visit_id)}
+    county.clock.today = own[0].date - dt.timedelta(days=7)
+    early_ics = county.client.get(url(county, "/my-schedule.ics"), headers=county.inspector(a))
+    assert early_ics.status_code == 200 and early_ics.headers["content-type"].startswith("text/calendar")
+    early_xlsx = county.client.get(url(county, "/my-schedule.xlsx"), headers=county.inspector(a)).content
+    cells = " ".join(str(c) for ws in openpyxl.load_workbook(io.BytesIO(early_xlsx)).worksheets
+                     for row in ws.iter_rows(values_only=True) for c in row if c)
+    text = early_ics.content.decode("utf-8").replace("\r\n ", "")
+    assert not any(s in text or s in cells for s in secrets_)  # nothing names an enterprise yet
+    assert "将于" in cells and len(events_of(early_ics.content)) == len(own)
+
+    county.clock.today = own[0].date
+    late = events_of(county.client.get(url(county, "/my-schedule.ics"), headers=county.inspector(a)).content)
+    early = events_of(early_ics.content)
+    assert set(late) == set(early)  # the same events, updated in place
+    shown = [uid for uid in late if late[uid][0] > early[uid][0]]
+    assert shown and all(own[0].name in late[uid][1] or any(v.name in late[uid][1] for v in own) for uid in shown)
+    assert county.client.get(url(county, "/my-schedule.ics"), headers=county.township(own[0].township)).status_code == 403
+    assert county.client.get(url(county, "/my-schedule.ics")).status_code == 401
 
 
 def test_a_township_reads_its_own_visits_and_workbook_only(county: County, published: dict[str, Any]) -> None:
