@@ -55,7 +55,7 @@ def _at(value: dt.datetime) -> str:
 def status_json(status: JobStatus) -> dict[str, Any]:
     """What the API shows of a job."""
     return {
-        "job_id": status.job_id, "round_id": status.round_id, "kind": status.kind, "status": status.state.value,
+        "job_id": status.job_id, "round_id": int(status.round_id), "kind": status.kind, "status": status.state.value,
         "times": {state.value: _at(at) for state, at in status.times.items()},
         "phase": None if status.phase is None else status.phase.value,
         "progress": {"placed": status.placed, "visits": status.visits, "share": job_records.progress(status)},

@@ -238,7 +238,7 @@ class Progress(BaseModel):
 
 class JobStatusOut(BaseModel):
     job_id: str
-    round_id: str
+    round_id: int
     kind: str
     status: str = Field(description="SCHEDULED / RUNNING / COMPLETED / FAILED / CANCELLED / INTERRUPTED")
     times: dict[str, str] = Field(description="每个状态开始的时间 (when each status began)")

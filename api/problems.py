@@ -123,16 +123,42 @@ def http_error_message(status_code: int, detail: Any) -> tuple[int, str]:
     return status_code, label if text in ("", label) else f"{label}（{text}）"
 
 
+#: Chinese for Pydantic's error types (the English ``msg`` is kept after it).
+_PYDANTIC_TYPES = {
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "string_type": "应为文本",
+    "string_too_long": "文本过长",
+    "string_pattern_mismatch": "取值不在允许的范围内",
+    "bool_parsing": "应为 true 或 false",
+    "dict_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "json_invalid": "不是有效的 JSON",
+    "list_type": "应为列表",
+}
+
+
 def validation_error_message(error: dict[str, Any]) -> str:
     """A Chinese message for one of FastAPI's request validation errors."""
-    parts = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    where = tuple(error.get("loc", ()))
+    parts = [str(part) for part in where if part not in ("body", "query", "path")]
     field = ".".join(parts)
     if parts[:1] == ["files"]:
         if error.get("type") == "missing":
             return "没有上传文件，请选择要检查的名录库文件"
         return "「files」应为上传的文件（收到的是文本，或文件没有文件名），请选择要检查的名录库文件"
-    if error.get("type") == "missing":
+    kind = str(error.get("type", ""))
+    body_shape = ("missing", "dict_type", "model_attributes_type", "json_invalid")
+    if not field and where[:1] == ("body",) and kind in body_shape:
+        return ("请求体应为 JSON 对象（Content-Type: application/json），字段见 /docs "
+                f"(the body must be a JSON object: {error.get('msg', '')})")
+    if kind == "missing":
         return f"缺少字段「{field}」"
+    label = _PYDANTIC_TYPES.get(kind)
+    if label is not None:
+        return f"字段「{field}」{label}（{error.get('msg', '')}）"
     return f"字段「{field}」不正确（{error.get('msg', '')}）"
 
 

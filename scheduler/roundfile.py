@@ -7,6 +7,7 @@ See ``data/sample/round.toml`` for a commented example and
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from typing import Any
@@ -18,6 +19,54 @@ from scheduler.io.problems import Report
 from scheduler.io.source import SourceLike, name_of, read_bytes
 
 _KNOWN_TOP = {"name", "code", "lead_agency", "agencies", "items", "window", "exclusions", "assignment", "seed"}
+#: The keys each table may hold; any other is an error (a misspelt key would
+#: otherwise fall back to its default and change the draw without a word).
+_KNOWN_IN = {
+    "window": {"start", "end"},
+    "exclusions": {"cooldown_days", "yearly_cap", "allow_zero_ratio"},
+    "assignment": {"avoid_home_township"},
+    "seed": {"beacon_description", "commitments"},
+    "seed.commitments": {"party", "sha256"},
+}
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def unknown_keys(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key path, message) for every key the round file does not know; a
+    close known spelling is suggested."""
+    found = []
+
+    def check(table: Any, where: str, known: set[str]) -> None:
+        if not isinstance(table, dict):
+            return
+        for key in sorted(set(table) - known):
+            path = f"{where}.{key}" if where else key
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"（是否应为「{close[0]}」？）" if close else f"（可用的键：{'、'.join(sorted(known))}）"
+            found.append((path, f"未知的键 {path}{hint}：拼错的键不会生效，请改正后重试 (unknown key)"))
+
+    check(doc, "", _KNOWN_TOP)
+    for table, known in _KNOWN_IN.items():
+        if "." in table:
+            continue
+        check(doc.get(table), table, known)
+    seed = doc.get("seed")
+    if isinstance(seed, dict):
+        for i, c in enumerate(seed.get("commitments", []) or []):
+            check(c, f"seed.commitments[{i}]", _KNOWN_IN["seed.commitments"])
+    return found
+
+
+def toml_error(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+    """The line and a Chinese message for a TOML syntax error."""
+    text = str(exc)
+    match = _TOML_POSITION.search(text)
+    if match is None:
+        return None, f"TOML 格式错误：{text}"
+    line, column = int(match.group(1)), int(match.group(2))
+    reason = text[: match.start()].strip()
+    return line, (f"TOML 格式错误：第 {line} 行第 {column} 列附近写法不对（{reason}）；"
+                  "常见原因：字符串缺少引号或引号不成对、日期写法不对、[表名] 缺少方括号")
 
 
 def _date(value: Any) -> dt.date:
@@ -50,11 +99,12 @@ def read_round(path: SourceLike, directory: AgencyDirectory, report: Report) -> 
         report.error(file, None, None, f"无法读取文件：{exc.strerror or exc}")
         return None
     except tomllib.TOMLDecodeError as exc:
-        report.error(file, None, None, f"TOML 格式错误：{exc}")
+        line, message = toml_error(exc)
+        report.error(file, line, None, message)
         return None
 
-    for key in sorted(set(doc) - _KNOWN_TOP):
-        report.warning(file, None, f"[{key}]", "未知的键，已忽略")
+    for key, message in unknown_keys(doc):
+        err(key, message)
 
     name = str(doc.get("name", "")).strip()
     if not name:

@@ -359,7 +359,7 @@ def test_check_plan_refuses_the_draw_rule_named_plan_json(demo: Path, sample_dir
 def test_a_declared_beacon_must_be_given(sample_dir: Path, tmp_path: Path) -> None:
     reveals = ["--reveal", "示例县市场监督管理局=demo-secret-scjg-2026q4", "--reveal", "示例县公证处=demo-secret-notary-2026q4"]
     result = runner.invoke(app, ["draw", "--data", str(sample_dir), "--out", str(tmp_path / "d"), *reveals])
-    assert result.exit_code == 1 and "请用 --beacon 按说明填写其值" in result.output
+    assert result.exit_code == 1 and "请按说明填写其值（命令行 --beacon" in result.output
     assert not (tmp_path / "d").exists()
 
 

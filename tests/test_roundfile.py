@@ -51,3 +51,25 @@ def test_toml_syntax_error(tmp_path: Path) -> None:
     report = Report()
     assert read_round(path, AgencyDirectory(), report) is None
     assert report.errors[0].message.startswith("TOML 格式错误")
+    assert report.errors[0].row == 1 and "第 1 行" in report.errors[0].message
+
+
+def test_a_misspelt_key_is_an_error_naming_the_key_it_meant(sample_dir: Path, tmp_path: Path) -> None:
+    text = (sample_dir / "round.toml").read_text(encoding="utf-8")
+    cases = {
+        text.replace("cooldown_days", "cooldown_dayz"): ("exclusions.cooldown_dayz", "cooldown_days"),
+        text.replace("avoid_home_township", "avoid_home_town"): ("assignment.avoid_home_town", "avoid_home_township"),
+        text.replace("party =", "partie =", 1): ("seed.commitments[0].partie", "party"),
+        'agencie = ["卫生健康"]\n' + text: ("agencie", "agencies"),
+    }
+    for wrong, (key, meant) in cases.items():
+        path = tmp_path / "round.toml"
+        path.write_text(wrong, encoding="utf-8")
+        report = Report()
+        assert read_round(path, AgencyDirectory(), report) is None, key
+        unknown = [p for p in report.errors if "未知的键" in p.message]
+        assert [p.column for p in unknown] == [f"[{key}]"] and f"「{meant}」" in unknown[0].message
+    path = tmp_path / "round.toml"
+    path.write_text(text, encoding="utf-8")
+    report = Report()
+    assert read_round(path, AgencyDirectory(), report) is not None and report.ok

@@ -40,10 +40,12 @@ def draw(inputs: Inputs, *, mode: str = "coordinated", beacon: str = "", reveals
     declared = inputs.round.seed
     if seed is not None and declared.commitments:
         parties = "、".join(c.party for c in declared.commitments)
-        raise DrawRefused(f"本轮次已公布承诺值（{parties}）：请用 --beacon 填写公开随机源的值，用 --reveal 揭示各方秘密值；"
+        raise DrawRefused(f"本轮次已公布承诺值（{parties}）：请填写公开随机源的值（命令行 --beacon，接口 beacon），"
+                          "并揭示各方秘密值（命令行 --reveal，接口 reveals）；"
                           "--seed 只用于轮次配置中没有 [[seed.commitments]] 的轮次 (this round has commitments: use --beacon and --reveal)")
     if seed is None and declared.beacon_description and not beacon.strip():
-        raise DrawRefused(f"本轮次公布的公开随机源为「{declared.beacon_description[:80]}」：请用 --beacon 按说明填写其值 "
+        raise DrawRefused(f"本轮次公布的公开随机源为「{declared.beacon_description[:300]}」：请按说明填写其值"
+                          "（命令行 --beacon，接口 beacon 字段）"
                           "(the round declares a public beacon: give its value with --beacon)")
     given = [Reveal(PLAIN_SEED_PARTY, seed)] if seed is not None else list(reveals)
     try:

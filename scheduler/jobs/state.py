@@ -96,10 +96,14 @@ def moved(status: JobStatus, target: JobState, at: dt.datetime, *, message: str 
 
 
 def with_event(status: JobStatus, event: SolveEvent) -> JobStatus:
-    """*status* updated by a solver progress event (the state is unchanged;
-    objective and bound are kept when an event does not carry them)."""
+    """*status* updated by a solver progress event (the state is unchanged).
+    Objective and bound are kept when an event does not carry them; the
+    round's total of visits is the first one counted (later stages count
+    sub-models); CP-SAT's improvement events count no placed visits, so the
+    last count stands and progress never drops back to 0 while it searches."""
+    placed = status.placed if event.phase is Phase.CP_SAT and not event.placed else event.placed
     return replace(
-        status, phase=event.phase, placed=event.placed, visits=event.visits or status.visits, message=event.message,
+        status, phase=event.phase, placed=placed, visits=status.visits or event.visits, message=event.message,
         best_objective=status.best_objective if event.best_objective is None else event.best_objective,
         bound=status.bound if event.bound is None else event.bound,
     )

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from api.app import app, create_app
 
@@ -36,3 +37,28 @@ def test_http_errors_are_chinese() -> None:
     wrong = client.get("/api/validate")
     assert wrong.status_code == 405 and "不支持该请求方法" in wrong.json()["detail"]
     assert wrong.headers["allow"] == "POST"
+
+
+class ProbeBody(BaseModel):
+    count: int
+    text: str
+
+
+def test_malformed_requests_are_explained_in_chinese() -> None:
+    probe = create_app()
+
+    @probe.get("/probe/{number}")
+    def number_of(number: int) -> int:
+        return number
+
+    @probe.post("/probe")
+    def body_of(body: ProbeBody) -> int:
+        return body.count
+
+    client = TestClient(probe)
+    assert client.get("/probe/abc").json()["detail"] == \
+        "（请求）: 字段「number」应为整数（Input should be a valid integer, unable to parse string as an integer）"
+    raw = client.post("/probe", content=b"count = 1", headers={"content-type": "text/plain"})
+    assert raw.status_code == 422 and "请求体应为 JSON 对象" in raw.json()["detail"]
+    wrong = client.post("/probe", json={"count": "x", "text": 1})
+    assert [p["message"].split("（")[0] for p in wrong.json()["problems"]] == ["字段「count」应为整数", "字段「text」应为文本"]

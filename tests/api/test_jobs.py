@@ -109,6 +109,7 @@ def test_a_solve_streams_to_completed_and_its_plan_passes_the_checker(service: S
 
     status = service.client.get(f"/api/jobs/{job['job_id']}", headers=service.planner).json()
     assert status["status"] == "COMPLETED" and set(status["times"]) == {"SCHEDULED", "RUNNING", "COMPLETED"}
+    assert status["round_id"] == service.round_id  # an integer, as everywhere in the API
     assert status["progress"]["visits"] > 0 and status["phase"] is not None
     plan = service.client.get(f"/api/jobs/{job['job_id']}/plan", headers=service.planner)
     assert plan.status_code == 200 and plan.headers["content-type"] == "application/json"

@@ -70,9 +70,13 @@ def test_with_event_updates_progress_and_keeps_known_bounds() -> None:
     status = moved(new_status("j", "r", "solve", at(0)), R, at(1))
     status = with_event(status, SolveEvent(Phase.CP_SAT, "求解中", visits=40, placed=40, best_objective=90.0, bound=80.0))
     status = with_event(status, SolveEvent(Phase.CP_SAT, "求解中", placed=0))
-    assert (status.phase, status.visits, status.placed) == (Phase.CP_SAT, 40, 0)
+    assert (status.phase, status.visits, status.placed) == (Phase.CP_SAT, 40, 40)  # an improvement counts nothing
     assert (status.best_objective, status.bound) == (90.0, 80.0)
     assert status.state is R
+    status = with_event(status, SolveEvent(Phase.CP_SAT, "子模型", visits=7, placed=33))
+    assert (status.visits, status.placed) == (40, 33)  # the round's total stays
+    status = with_event(status, SolveEvent(Phase.DONE, "无人可派", visits=40, placed=0))
+    assert status.placed == 0  # a final count of 0 is a count
 
 
 def test_mark_interrupted_changes_only_active_jobs() -> None:
