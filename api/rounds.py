@@ -485,17 +485,9 @@ def make_router() -> APIRouter:
                 response_model=InspectorSchedule, responses=error_responses(401, 403, 404, 422))
     def my_schedule(round_id: RoundId, who: InspectorDep, request: Request) -> dict[str, Any]:
         rounds = service(request)
-        with rounds.reading() as session:
-            round_, row = published_plan(session, rounds, who, round_id)
-            plan, scope, version = rounds.plan(row), scope_of(round_), row.version
-            calendar = rounds.inputs(session, round_).calendar
-            index = rounds.inspector_index(row)
-        views = inspector_schedule(who, plan, scope, rounds.today(), calendar, rounds.workdays, index=index)
-        if isinstance(views, Decision):
-            deny(views)
-            raise AssertionError
-        return {"round_id": round_id, "version": version, "inspector_id": who.inspector_id,
-                "reveal_workdays": rounds.workdays, "visits": [view_json(v) for v in views]}
+        schedule = own_schedule(rounds, who, round_id)
+        return {"round_id": round_id, "version": schedule.plan_version, "inspector_id": who.inspector_id,
+                "reveal_workdays": rounds.workdays, "visits": [view_json(v.view) for v in schedule.visits]}
 
     def own_schedule(rounds: RoundService, who: Viewer, round_id: int) -> OwnSchedule:
         with rounds.reading() as session:

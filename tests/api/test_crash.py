@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from processes import gone
 from service_rounds import drawn_round, solved_round
 from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.engine import make_url
@@ -156,15 +157,6 @@ def solve_worker(server_pid: int) -> int:
     workers = [pid for pid in children(server_pid) if "spawn_main" in cmdline(pid)]
     assert len(workers) == 1, [cmdline(pid) for pid in children(server_pid)]
     return workers[0]
-
-
-def gone(pid: int) -> bool:
-    """No such process, or a zombie nobody reaped (a container's init may not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return True
-    return state == "Z"
 
 
 def wait_gone(pid: int, timeout: float) -> float | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from job_rounds import Round
+from processes import gone
 
 from scheduler.assign.events import Phase, StopMode, StopSignal
 from scheduler.jobs.solve import TARGET
@@ -98,15 +99,6 @@ if __name__ == "__main__":
     print(runner.pid(job.job_id), flush=True)
     sys.stdin.read()
 """
-
-
-def gone(pid: int) -> bool:
-    """No such process, or a zombie nobody reaped (a container's init may not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return True
-    return state == "Z"
 
 
 def kill_service_and_time_its_worker(target: str, kwargs: dict[str, Any], phase: Phase) -> float:
