@@ -289,10 +289,17 @@ class RoundService:
                                  tuple((c.party, c.sha256) for c in declared.seed.commitments))
 
     def create_round(self, actor: str, snapshot_id: int, round_file: bytes, facts: stored.RoundFacts) -> int:
+        """A new round; refused when the office has one of the same name or
+        code (visit ids and calendar UIDs derive from them)."""
         with unit_of_work(self.database.engine()) as session:
             snapshot = session.get(RosterSnapshot, snapshot_id)
             if snapshot is None:
                 raise UnknownRecord(f"没有编号为 {snapshot_id} 的名录快照 (no such snapshot)")
+            same = stored.same_name_or_code(session, facts)
+            if same is not None:
+                raise StoreError(f"本部门已有同名或同编号的抽查轮次（轮次 {same.id}「{same.name}」）：轮次名称和编号用于生成"
+                                 "检查编号和日历事件，不能重复；请修改 round.toml 的 name 或 code (a round of this name or "
+                                 "code exists)")
             round_ = stored.create_round(session, self.blobs, snapshot, round_file, facts, created_by=actor)
             audit.append(session, actor=actor, action="round.create", subject=f"round:{round_.id}",
                          details={"name": facts.name, "code": facts.code, "snapshot": snapshot.content_hash,

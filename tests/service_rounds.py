@@ -4,7 +4,9 @@ demo's beacon and reveals.  Shared by the service's tests and benchmarks."""
 
 from __future__ import annotations
 
+import itertools
 import time
+import tomllib
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +42,20 @@ def round_text(folder: Path | None = None) -> str:
     return ((folder or sample_dir()) / ROUND_FILE).read_text(encoding="utf-8")
 
 
+_ROUNDS = itertools.count(1)
+
+
+def unique_round_text(folder: Path | None = None) -> str:
+    """The sample's round file under a name and code no other round has
+    (an office cannot have two rounds of the same name or code)."""
+    n = next(_ROUNDS)
+    doc = round_text(folder)
+    name = tomllib.loads(doc)["name"]
+    code = tomllib.loads(doc).get("code", "")
+    doc = doc.replace(f'name = "{name}"', f'name = "{name}（第 {n} 轮）"', 1)
+    return doc.replace(f'code = "{code}"', f'code = "{code}-{n}"', 1) if code else doc
+
+
 def upload(client: Client, headers: dict[str, str]) -> dict[str, Any]:
     response = client.post("/api/snapshots", files=roster_files(), headers=headers)
     assert response.status_code == 201, response.text
@@ -48,7 +64,7 @@ def upload(client: Client, headers: dict[str, str]) -> dict[str, Any]:
 
 
 def create(client: Client, headers: dict[str, str], snapshot_id: int, text: str | None = None) -> dict[str, Any]:
-    response = client.post("/api/rounds", json={"snapshot_id": snapshot_id, "round_file": text or round_text()},
+    response = client.post("/api/rounds", json={"snapshot_id": snapshot_id, "round_file": text or unique_round_text()},
                            headers=headers)
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()

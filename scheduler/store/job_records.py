@@ -1,8 +1,8 @@
 """Job rows: saving a :class:`~scheduler.jobs.JobStatus`, reading it back,
 and marking the jobs a previous process left active as INTERRUPTED.
 
-Each function works inside the caller's unit of work.  A job's round is the
-``rounds`` row named after the round's folder id (:func:`round_row`).
+Each function works inside the caller's unit of work.  A job's round id
+(``JobStatus.round_id``) is its ``rounds`` row's id, as text.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.assign.events import Phase
 from scheduler.jobs.state import JobState, JobStatus, mark_interrupted
-from scheduler.store.models import ACTIVE_JOB_STATUSES, Job, RosterSnapshot, Round
-from scheduler.store.snapshots import content_hash
+from scheduler.store.models import ACTIVE_JOB_STATUSES, Job, Round
 
 #: The column holding the moment each state was reached.
 TIME_COLUMNS = MappingProxyType({
@@ -27,28 +26,6 @@ TIME_COLUMNS = MappingProxyType({
     JobState.CANCELLED: "cancelled_at",
     JobState.INTERRUPTED: "interrupted_at",
 })
-
-
-def _folder_snapshot(session: Session) -> RosterSnapshot:
-    """The empty snapshot rounds served from folders point at (their rosters
-    stay in the folder; freezing them into blobs comes with the rounds API)."""
-    digest = content_hash({})
-    snapshot = session.scalar(select(RosterSnapshot).where(RosterSnapshot.content_hash == digest))
-    if snapshot is None:
-        snapshot = RosterSnapshot(content_hash=digest)
-        session.add(snapshot)
-        session.flush()
-    return snapshot
-
-
-def round_row(session: Session, name: str, agency: str) -> Round:
-    """The ``rounds`` row of the round folder *name* owned by *agency*, created on first use."""
-    found = session.scalar(select(Round).where(Round.name == name, Round.agency == agency).order_by(Round.id))
-    if found is None:
-        found = Round(name=name, agency=agency, snapshot_id=_folder_snapshot(session).id, settings={"folder": name})
-        session.add(found)
-        session.flush()
-    return found
 
 
 def progress(status: JobStatus) -> float | None:
@@ -82,10 +59,10 @@ def _phase(value: str | None) -> Phase | None:
         return None
 
 
-def status_of(job: Job, round_name: str) -> JobStatus:
+def status_of(job: Job, round_id: str) -> JobStatus:
     """A stored job as a status record (counts of placed visits are not stored)."""
     times = {state: getattr(job, column) for state, column in TIME_COLUMNS.items() if getattr(job, column) is not None}
-    return JobStatus(job.id, round_name, job.kind, state=JobState(job.status), times=MappingProxyType(times),
+    return JobStatus(job.id, round_id, job.kind, state=JobState(job.status), times=MappingProxyType(times),
                      phase=_phase(job.phase), best_objective=job.best_objective, bound=job.bound,
                      message=job.error_message or "", error=job.error_message)
 
@@ -97,7 +74,7 @@ def load(session: Session, job_id: str) -> tuple[JobStatus, Round] | None:
         return None
     round_ = session.get(Round, job.round_id)
     assert round_ is not None  # a foreign key
-    return status_of(job, round_.name), round_
+    return status_of(job, str(round_.id)), round_
 
 
 def interrupt_stale(session: Session, at: dt.datetime) -> list[tuple[JobStatus, str]]:
@@ -106,7 +83,7 @@ def interrupt_stale(session: Session, at: dt.datetime) -> list[tuple[JobStatus, 
     with who started it."""
     rows = session.execute(select(Job, Round).join(Round, Job.round_id == Round.id)
                            .where(Job.status.in_(ACTIVE_JOB_STATUSES))).all()
-    changed = mark_interrupted([status_of(job, round_.name) for job, round_ in rows], at)
+    changed = mark_interrupted([status_of(job, str(round_.id)) for job, round_ in rows], at)
     by_id = {job.id: (job, round_) for job, round_ in rows}
     out = []
     for status in changed:

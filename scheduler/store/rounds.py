@@ -55,6 +55,15 @@ def create_round(session: Session, blobs: BlobStore, snapshot: RosterSnapshot, r
     return round_
 
 
+def same_name_or_code(session: Session, facts: RoundFacts) -> Round | None:
+    """A round of the same lead agency with the same name, or the same
+    (non-empty) code."""
+    for round_ in session.scalars(select(Round).where(Round.agency == facts.lead_agency).order_by(Round.id)):
+        if round_.name == facts.name or (facts.code and round_.settings.get("code") == facts.code):
+            return round_
+    return None
+
+
 def agencies_of(round_: Round) -> frozenset[str]:
     listed = round_.settings.get("agencies") or []
     return frozenset([round_.agency, *[str(a) for a in listed]])

