@@ -1,7 +1,8 @@
 """Today's "double random" procedure, as a baseline to measure OneVisit against.
 
-Issue 11 item 3: the way the platforms work (docs in
-/work/shared/reference/domain-rules.md), implemented honestly.  A reference
+Issue 11 item 3: the way the production platforms work (the research notes
+on them are in the shared reference folder, domain-rules.md), implemented
+honestly.  A reference
 for benchmarks only, never used by the product (hence not under scheduler/).
 
 - **Targets**: each agency draws on its own.  Its population is exactly
