@@ -198,15 +198,6 @@ class RoundService:
     def draw(self, session: Session, round_: Round, draw: Draw) -> PublishedDraw:
         return self._draws.get(draw.manifest_hash, lambda: load_draw(self.workspace(session, round_, draw).draw))
 
-    def draw_selection(self, round_id: int) -> tuple[str, ...]:
-        """The drawn enterprises (USCCs) of a drawn round."""
-        with self.reading() as session:
-            round_ = session.get(Round, round_id)
-            row = None if round_ is None else stored.draw_of(session, round_id)
-            if round_ is None or row is None:
-                raise UnknownRecord(f"轮次 {round_id} 尚未抽取 (not drawn)")
-            return tuple(self.draw(session, round_, row).selection)
-
     # --- files as paths -----------------------------------------------------------
 
     def _materialise(self, target: Path, files: dict[str, str]) -> None:
@@ -314,9 +305,10 @@ class RoundService:
             return stored.announce(session, round_, stored.snapshot_of(session, round_), actor=actor)
 
     def make_draw(self, actor: str, round_id: int, *, beacon: str = "", reveals: dict[str, str] | None = None,
-                  seed: str | None = None, mode: str = "coordinated") -> Draw:
-        """Draw the round with the CLI's use case and store its files; a
-        round is drawn once (:class:`~scheduler.store.errors.StoreError`)."""
+                  seed: str | None = None, mode: str = "coordinated") -> tuple[Draw, int]:
+        """Draw the round with the CLI's use case and store its files; the
+        draw's row and how many enterprises it selected.  A round is drawn
+        once (:class:`~scheduler.store.errors.StoreError`)."""
         reveals = dict(reveals or {})
         with self.reading() as session:
             round_ = session.get(Round, round_id)
@@ -343,7 +335,7 @@ class RoundService:
                          details={"manifest_sha256": row.manifest_hash, "beacon": beacon,
                                   "parties": sorted(reveals), "selected": len(published.selection)})
             row.files  # noqa: B018 - loaded for the caller
-            return row
+            return row, len(published.selection)
 
     def add_plan(self, session: Session, actor: str, round_id: int, data: bytes, *, job_id: str | None = None,
                  action: str = "plan.create", details: dict[str, object] | None = None) -> PlanRow:

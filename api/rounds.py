@@ -292,9 +292,9 @@ def make_router() -> APIRouter:
         rounds = service(request)
         with rounds.reading() as session:
             led_round(session, who, round_id)
-        row = rounds.make_draw(actor_of(who), round_id, beacon=body.beacon, reveals=body.reveals, seed=body.seed,
+        row, selected = rounds.make_draw(actor_of(who), round_id, beacon=body.beacon, reveals=body.reveals, seed=body.seed,
                                mode=body.mode)
-        return {"manifest_sha256": row.manifest_hash, "selected": len(rounds.draw_selection(round_id)),
+        return {"manifest_sha256": row.manifest_hash, "selected": selected,
                 "files": [{"name": f.name, "sha256": f.blob_hash, "public": f.public} for f in row.files]}
 
     def draw_file_allowed(who: Viewer, round_: Round, public: bool) -> bool:

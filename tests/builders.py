@@ -117,15 +117,20 @@ def tiny_plan(visits: Sequence[tuple[str, Sequence[str], str]], unassigned: Sequ
     )
 
 
-def load_generator() -> ModuleType:
-    """Import data/generate_county.py (data/ is not a package)."""
-    name = "generate_county"
+def load_by_path(name: str, relative: str) -> ModuleType:
+    """Import a repository file that is not in a package (data/, benchmarks/)
+    as module *name*, once."""
     if name in sys.modules:
         return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "data" / "generate_county.py"
+    path = Path(__file__).resolve().parents[1] / relative
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look the module up while it loads
     spec.loader.exec_module(module)
     return module
+
+
+def load_generator() -> ModuleType:
+    """Import data/generate_county.py (data/ is not a package)."""
+    return load_by_path("generate_county", "data/generate_county.py")

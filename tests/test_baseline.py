@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from builders import load_by_path
 
 from scheduler.app.drawing import load_draw
 from scheduler.app.inputs import load_inputs
@@ -21,17 +20,8 @@ SEED = 20261012
 
 
 def load_baseline() -> ModuleType:
-    """Import benchmarks/baseline.py by path (as builders.load_generator does)."""
-    name = "onevisit_baseline"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "baseline.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    """Import benchmarks/baseline.py (benchmarks/ is not a package)."""
+    return load_by_path("onevisit_baseline", "benchmarks/baseline.py")
 
 
 bl = load_baseline()
