@@ -145,12 +145,13 @@ FIXED_TIME = dt.datetime(2026, 11, 1, 9, 0, 0)  # workbook metadata and zip time
 
 def round_toml(name: str) -> str:
     """A round file for a generated county: the sample round's window,
-    cool-down, yearly cap and home-township rule, led by 市场监管, with no
-    commitments (a plain seed draws it)."""
+    cool-down, yearly cap, home-township and workload rules, led by 市场监管,
+    with no commitments (a plain seed draws it)."""
     return (f'name = "{name}"\nlead_agency = "市场监管"\n'
             f"[window]\nstart = {WINDOW_START.isoformat()}\nend = {WINDOW_END.isoformat()}\n"
             f"[exclusions]\ncooldown_days = {COOLDOWN_DAYS}\nyearly_cap = {YEARLY_CAP}\n"
-            "[assignment]\navoid_home_township = true\n")
+            "[assignment]\navoid_home_township = true\n"
+            "[workload]\nmax_days_per_week = 3\n")
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,22 @@ class Exclusions:
     allow_zero_ratio: bool = False  # 允许比例为 0 (默认不搞免于抽查)
 
 
+#: Default 每周最多检查日: an officer inspects on at most three working days a
+#: week, leaving the other two for daily supervision, complaints and
+#: licensing (the 双随机 round is one duty among several).  See docs/inputs.md.
+DEFAULT_MAX_DAYS_PER_WEEK = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """工作量上限: how many inspection days an officer may have in one ISO
+    week (Monday to Sunday) and, optionally, in one calendar month.  An
+    inspection day is a date with at least one visit of the officer's."""
+
+    max_days_per_week: int = DEFAULT_MAX_DAYS_PER_WEEK
+    max_days_per_month: int | None = None  # None: no monthly limit
+
+
 @dataclass(frozen=True, slots=True)
 class Round:
     """抽查任务/轮次: one joint inspection round."""
@@ -154,6 +170,7 @@ class Round:
     code: str = ""
     exclusions: Exclusions = Exclusions()
     avoid_home_township: bool = False
+    workload: Workload = Workload()
     seed: SeedSources = SeedSources()
     source: str = ""  # file it was read from
 

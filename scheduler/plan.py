@@ -22,8 +22,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from scheduler.domain import DEFAULT_MAX_DAYS_PER_WEEK
 from scheduler.draw.seed import lp
 from scheduler.vocabulary import LEADER, MIN_TEAM_SIZE
+from scheduler.weeks import OfficerWeek, WeekLoad
 
 __all__ = [
     "AgencyWorkload",
@@ -62,6 +64,8 @@ class PlanRound:
     lead_agency: str
     avoid_home_township: bool
     min_team_size: int = MIN_TEAM_SIZE
+    max_days_per_week: int = DEFAULT_MAX_DAYS_PER_WEEK  # the round's workload rule (工作量上限)
+    max_days_per_month: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +161,9 @@ class Statistics:
     lower_bound_officer_days: Mapping[str, int]  # agency -> officer-days needed at least
     workload: Mapping[str, AgencyWorkload]
     shortages: tuple[str, ...]
+    weeks: tuple[WeekLoad, ...] = ()  # visits per ISO week of the window, with each week's even share
+    busiest_week_ratio: float = 0.0  # the largest week's visits over its even share (1.0 = even)
+    officer_busiest_weeks: Mapping[str, OfficerWeek] = field(default_factory=dict)  # officer -> busiest week
 
 
 @dataclass(frozen=True, slots=True)

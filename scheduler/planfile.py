@@ -30,6 +30,7 @@ from scheduler.plan import (
     Unassigned,
     Withdrawn,
 )
+from scheduler.weeks import OfficerWeek, WeekLoad
 
 FORMAT = "onevisit-plan-v2"
 FILENAME = "plan.json"
@@ -78,7 +79,8 @@ def to_json(plan: Plan) -> dict[str, Any]:
         "round": {"name": r.name, "code": r.code,
                   "window": {"start": r.start.isoformat(), "end": r.end.isoformat()},
                   "lead_agency": r.lead_agency, "avoid_home_township": r.avoid_home_township,
-                  "min_team_size": r.min_team_size},
+                  "min_team_size": r.min_team_size,
+                  "workload": {"max_days_per_week": r.max_days_per_week, "max_days_per_month": r.max_days_per_month}},
         "visits": [_visit(v) for v in plan.visits],
         "unassigned": [_unassigned(u) for u in plan.unassigned],
         "withdrawn": [_withdrawn(w) for w in plan.withdrawn],
@@ -93,6 +95,12 @@ def to_json(plan: Plan) -> dict[str, Any]:
             "workload": {a: {"officers": w.officers, "min": w.min, "max": w.max, "mean": w.mean}
                          for a, w in sorted(st.workload.items())},
             "shortages": list(st.shortages),
+            "weeks": [{"week": w.week, "first": w.first.isoformat(), "last": w.last.isoformat(),
+                       "working_days": w.working_days, "visits": w.visits, "even_share": w.even_share, "ratio": w.ratio}
+                      for w in st.weeks],
+            "busiest_week_ratio": st.busiest_week_ratio,
+            "officer_busiest_weeks": {o: {"week": w.week, "days": w.days, "visits": w.visits}
+                                      for o, w in sorted(st.officer_busiest_weeks.items())},
         },
         "audit": audit,
     }
@@ -180,6 +188,7 @@ def from_json(doc: object, source: str = FILENAME) -> Plan:
         lead_agency=rd.text(rnd, "lead_agency", "round"),
         avoid_home_township=rd.get(rnd, "avoid_home_township", "round", bool),
         min_team_size=rd.get(rnd, "min_team_size", "round", int),
+        **_workload(rd, rnd),
     )
 
     def member(m: Mapping[str, Any], p: str) -> TeamMember:
@@ -208,6 +217,11 @@ def from_json(doc: object, source: str = FILENAME) -> Plan:
             inspector_id=rd.text(w, "inspector_id", p), revision=rd.get(w, "revision", p, int),
         )
 
+    def week(w: Mapping[str, Any], p: str) -> WeekLoad:
+        return WeekLoad(rd.text(w, "week", p), rd.date(w, "first", p), rd.date(w, "last", p),
+                        rd.get(w, "working_days", p, int), rd.get(w, "visits", p, int),
+                        rd.get(w, "even_share", p, float), rd.get(w, "ratio", p, float))
+
     st = rd.get(doc, "statistics", "", dict)
     workload = {}
     for agency, w in rd.get(st, "workload", "statistics", dict).items():
@@ -228,6 +242,12 @@ def from_json(doc: object, source: str = FILENAME) -> Plan:
         lower_bound_uses_any_teams=count("lower_bound_uses_any_teams"),
         lower_bound_officer_days={str(a): int(n) for a, n in rd.get(st, "lower_bound_officer_days", "statistics", dict).items()},
         workload=workload, shortages=rd.texts(st, "shortages", "statistics"),
+        weeks=rd.records(st, "weeks", "statistics", week) if "weeks" in st else (),
+        busiest_week_ratio=share("busiest_week_ratio") if "busiest_week_ratio" in st else 0.0,
+        officer_busiest_weeks={str(o): OfficerWeek(rd.text(w, "week", f"statistics.officer_busiest_weeks.{o}"),
+                                                   rd.get(w, "days", f"statistics.officer_busiest_weeks.{o}", int),
+                                                   rd.get(w, "visits", f"statistics.officer_busiest_weeks.{o}", int))
+                               for o, w in st.get("officer_busiest_weeks", {}).items()},
     )
     au = rd.get(doc, "audit", "", dict)
     previous = au.get("previous_plan_sha256")
@@ -251,6 +271,18 @@ def from_json(doc: object, source: str = FILENAME) -> Plan:
             raise PlanFormatError(f"{source}：检查编号 {vid} 出现不止一次")
         seen.add(vid)
     return plan
+
+
+def _workload(rd: _Reader, rnd: Mapping[str, Any]) -> dict[str, Any]:
+    """``round.workload``; a plan written before the rule existed has none
+    and reads with the default week limit and no month limit."""
+    if "workload" not in rnd:
+        return {}
+    w = rd.get(rnd, "workload", "round", dict)
+    month = w.get("max_days_per_month")
+    if month is not None and (isinstance(month, bool) or not isinstance(month, int)):
+        raise rd.fail("round.workload.max_days_per_month", "类型应为 整数 或 null")
+    return {"max_days_per_week": rd.get(w, "max_days_per_week", "round.workload", int), "max_days_per_month": month}
 
 
 def from_bytes(data: bytes, source: str = FILENAME) -> Plan:

@@ -10,21 +10,23 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 from scheduler.agencies import AgencyDirectory
-from scheduler.domain import Commitment, Exclusions, Round, SeedSources
+from scheduler.domain import Commitment, Exclusions, Round, SeedSources, Workload
 from scheduler.io.fields import FieldError, parse_date
 from scheduler.io.problems import Report
 from scheduler.io.source import SourceLike, name_of, read_bytes
 
-_KNOWN_TOP = {"name", "code", "lead_agency", "agencies", "items", "window", "exclusions", "assignment", "seed"}
+_KNOWN_TOP = {"name", "code", "lead_agency", "agencies", "items", "window", "exclusions", "assignment", "workload", "seed"}
 #: The keys each table may hold; any other is an error (a misspelt key would
 #: otherwise fall back to its default and change the draw without a word).
 _KNOWN_IN = {
     "window": {"start", "end"},
     "exclusions": {"cooldown_days", "yearly_cap", "allow_zero_ratio"},
     "assignment": {"avoid_home_township"},
+    "workload": {"max_days_per_week", "max_days_per_month"},
     "seed": {"beacon_description", "commitments"},
     "seed.commitments": {"party", "sha256"},
 }
@@ -166,6 +168,8 @@ def read_round(path: SourceLike, directory: AgencyDirectory, report: Report) -> 
         err("assignment.avoid_home_township", "应为 true 或 false")
         avoid_home = False
 
+    workload = _workload(doc.get("workload", {}), err)
+
     seed = doc.get("seed", {})
     commitments = []
     for i, c in enumerate(seed.get("commitments", []) or []):
@@ -192,6 +196,26 @@ def read_round(path: SourceLike, directory: AgencyDirectory, report: Report) -> 
         items=items,
         exclusions=Exclusions(cooldown_days=cooldown, yearly_cap=cap, allow_zero_ratio=allow_zero),
         avoid_home_township=avoid_home,
+        workload=workload,
         seed=SeedSources(str(seed.get("beacon_description", "")).strip(), tuple(commitments)),
         source=file,
     )
+
+
+def _workload(table: Any, err: Callable[[str, str], None]) -> Workload:
+    """The ``[workload]`` table: 每周最多检查日 (1–7, default
+    :data:`~scheduler.domain.DEFAULT_MAX_DAYS_PER_WEEK`) and 每月最多检查日
+    (1–31, absent = no monthly limit)."""
+    default = Workload()
+    if not isinstance(table, dict):
+        err("workload", "应为表 [workload]")
+        return default
+    week = table.get("max_days_per_week", default.max_days_per_week)
+    if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= 7:
+        err("workload.max_days_per_week", f"应为 1 至 7 的整数（每名执法人员每周最多检查日数），实际为「{week}」")
+        week = default.max_days_per_week
+    month = table.get("max_days_per_month")
+    if month is not None and (isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 31):
+        err("workload.max_days_per_month", f"应为 1 至 31 的整数（每名执法人员每月最多检查日数），实际为「{month}」")
+        month = None
+    return Workload(week, month)

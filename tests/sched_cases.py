@@ -64,8 +64,11 @@ class Case:
 
 def make_case(folder: Path, visits: list[tuple[str, list[str]]], officers: list[list[str]], *,
               window: tuple[str, str] = ("2026-11-02", "2026-11-13"), avoid_home: bool = False,
-              history: list[list[str]] | None = None, n_enterprises: int | None = None) -> Case:
-    """*visits*: (township, item codes) per drawn enterprise, in order."""
+              history: list[list[str]] | None = None, n_enterprises: int | None = None,
+              days_per_week: int = 7, days_per_month: int | None = None) -> Case:
+    """*visits*: (township, item codes) per drawn enterprise, in order.  The
+    workload rule is off by default (7 days a week), so that the cases of the
+    other rules keep their capacity; the workload cases set it."""
     folder.mkdir(parents=True, exist_ok=True)
     n = max(n_enterprises or 0, len(visits) + len(TOWNS))  # every township has an enterprise
     rows = []
@@ -81,7 +84,9 @@ def make_case(folder: Path, visits: list[tuple[str, list[str]]], officers: list[
     codes = ", ".join(f'"{c}"' for c in sorted({c for _, items in visits for c in items}))
     (folder / "round.toml").write_text(
         f'name = "测试轮次"\nlead_agency = "市场监管"\nitems = [{codes}]\n[window]\nstart = {window[0]}\nend = {window[1]}\n'
-        f"[assignment]\navoid_home_township = {'true' if avoid_home else 'false'}\n", encoding="utf-8")
+        f"[assignment]\navoid_home_township = {'true' if avoid_home else 'false'}\n"
+        f"[workload]\nmax_days_per_week = {days_per_week}\n"
+        + (f"max_days_per_month = {days_per_month}\n" if days_per_month else ""), encoding="utf-8")
     report = Report()
     inputs = load([folder], report)
     assert inputs is not None, [str(p) for p in report]

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from scheduler.agencies import AgencyDirectory
+from scheduler.domain import DEFAULT_MAX_DAYS_PER_WEEK, Workload
 from scheduler.io import Report
 from scheduler.roundfile import read_round
 
@@ -73,3 +74,32 @@ def test_a_misspelt_key_is_an_error_naming_the_key_it_meant(sample_dir: Path, tm
     path.write_text(text, encoding="utf-8")
     report = Report()
     assert read_round(path, AgencyDirectory(), report) is not None and report.ok
+
+
+def test_workload_rule_defaults_and_values(sample_dir: Path, tmp_path: Path) -> None:
+    base = 'name = "x"\nlead_agency = "市场监管"\n[window]\nstart = 2026-11-02\nend = 2026-11-13\n'
+    path = tmp_path / "round.toml"
+    path.write_text(base, encoding="utf-8")
+    r = read_round(path, AgencyDirectory(), Report())
+    assert r is not None and r.workload == Workload(DEFAULT_MAX_DAYS_PER_WEEK, None) == Workload(3, None)
+    path.write_text(base + "[workload]\nmax_days_per_week = 2\nmax_days_per_month = 6\n", encoding="utf-8")
+    r = read_round(path, AgencyDirectory(), Report())
+    assert r is not None and r.workload == Workload(2, 6)
+    sample = read_round(sample_dir / "round.toml", AgencyDirectory(), Report())
+    assert sample is not None and sample.workload == Workload(3, None)
+
+
+def test_workload_mistakes_are_reported_by_key(tmp_path: Path) -> None:
+    base = 'name = "x"\nlead_agency = "市场监管"\n[window]\nstart = 2026-11-02\nend = 2026-11-13\n'
+    path = tmp_path / "round.toml"
+    path.write_text(base + '[workload]\nmax_days_per_week = 0\nmax_days_per_month = "十"\n', encoding="utf-8")
+    report = Report()
+    assert read_round(path, AgencyDirectory(), report) is None
+    assert [str(p) for p in report] == [
+        "round.toml [workload.max_days_per_week]: 应为 1 至 7 的整数（每名执法人员每周最多检查日数），实际为「0」",
+        "round.toml [workload.max_days_per_month]: 应为 1 至 31 的整数（每名执法人员每月最多检查日数），实际为「十」",
+    ]
+    path.write_text(base + "[workload]\nmax_day_per_week = 2\n", encoding="utf-8")
+    report = Report()
+    assert read_round(path, AgencyDirectory(), report) is None
+    assert "「max_days_per_week」" in report.errors[0].message and report.errors[0].column == "[workload.max_day_per_week]"

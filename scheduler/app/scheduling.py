@@ -132,7 +132,8 @@ def check(plan: Plan | dict[str, object], inputs: Inputs) -> list[Violation]:
     doc = planfile.to_json(plan) if isinstance(plan, Plan) else plan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CalendarCoverageWarning)
-        return check_plan(doc, inputs.dataset, inputs.calendar)
+        return check_plan(doc, inputs.dataset, inputs.calendar,
+                          workload=inputs.round.workload if inputs.round is not None else None)
 
 
 def read_plan_document(path: Path) -> dict[str, object]:

@@ -63,6 +63,10 @@ def check_capacity(visits: Sequence[Visit], elig: Eligibility, officers: Sequenc
     first, last = (days[0], days[-1]) if days else (dt.date.min, dt.date.min)
     groups: dict[tuple[str, str, str], list[tuple[Visit, int, int]]] = defaultdict(list)
     flow_visits = []
+    row = {o: k for k, o in enumerate(sorted(elig.officer_days))}
+    usable_matrix = np.zeros((len(row), len(days)), dtype=np.int32)
+    for o, k in row.items():
+        usable_matrix[k, list(elig.officer_days[o])] = 1
     for n, visit in enumerate(visits):
         if stop is not None and n % 100 == 0:
             stop()
@@ -74,15 +78,11 @@ def check_capacity(visits: Sequence[Visit], elig: Eligibility, officers: Sequenc
                 bad = True
         if bad:
             continue
-        common = [k for k in range(len(days))
-                  if all(sum(k in elig.officer_days[o] for o in elig.ranking[(visit.id, a)]) >= visit.need[a]
-                         for a in visit.agencies)]
-        if not common:
-            worst = min(visit.agencies, key=lambda a: max(
-                (sum(k in elig.officer_days[o] for o in elig.ranking[(visit.id, a)]) for k in range(len(days))), default=0))
-            best_day = max((sum(k in elig.officer_days[o] for o in elig.ranking[(visit.id, worst)]) for k in range(len(days))),
-                           default=0)
-            groups[(worst, visit.township, "common-day")].append((visit, visit.need[worst], best_day))
+        # per agency and day: how many of its eligible officers are usable then
+        per_day = {a: usable_matrix[[row[o] for o in elig.ranking[(visit.id, a)]]].sum(axis=0) for a in visit.agencies}
+        if not np.logical_and.reduce([per_day[a] >= visit.need[a] for a in visit.agencies]).any():
+            worst = min(visit.agencies, key=lambda a: int(per_day[a].max(initial=0)))
+            groups[(worst, visit.township, "common-day")].append((visit, visit.need[worst], int(per_day[worst].max(initial=0))))
             continue
         flow_visits.append(visit)
     shortages = [

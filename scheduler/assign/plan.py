@@ -31,6 +31,7 @@ from scheduler.plan import (
 )
 from scheduler.planfile import sha256 as plan_sha256
 from scheduler.vocabulary import LEADER, MEMBER, MIN_TEAM_SIZE
+from scheduler.weeks import busiest_week_ratio, officer_busiest_weeks, week_loads
 
 
 def roles(visit: Visit, team: Sequence[Member], lead: str) -> list[str]:
@@ -54,6 +55,8 @@ def unassigned_reasons(visit: Visit, shortages: Sequence[Shortage], elig: Eligib
 
 
 def statistics(problem: Problem, visits: Sequence[ScheduledVisit], missing: int, shortages: Sequence[Shortage]) -> Statistics:
+    """Counts, bounds and workload of the plan; the spread over the window's
+    weeks (:mod:`scheduler.weeks`)."""
     names = problem.agency_names
     uses = {(m.inspector_id, v.date) for v in visits for m in v.team}
     loads: Counter[str] = Counter(m.inspector_id for v in visits for m in v.team)
@@ -79,6 +82,9 @@ def statistics(problem: Problem, visits: Sequence[ScheduledVisit], missing: int,
         lower_bound_officer_days=b.officer_days,
         workload={a: AgencyWorkload(len(v), min(v), max(v), round(sum(v) / len(v), 3)) for a, v in sorted(per_agency.items())},
         shortages=tuple(s.message(names) for s in shortages),
+        weeks=(weeks := week_loads((v.date for v in visits), problem.eligibility.days)),
+        busiest_week_ratio=busiest_week_ratio(weeks),
+        officer_busiest_weeks=officer_busiest_weeks((m.inspector_id, v.date) for v in visits for m in v.team),
     )
 
 
@@ -147,9 +153,10 @@ def make_plan(problem: Problem, sched: Schedule, shortages: Sequence[Shortage], 
     revised, withdrawn = revise(planned, missing, previous)
     r = problem.round
     solver = {"mode": "audit" if settings.audit else "fast", "parameters": settings.parameters(),
-              "candidate_days": settings.candidate_days} | sched.solver
+              "candidate_days": settings.candidate_days, "cp_sat_max_visits": settings.cp_sat_max_visits} | sched.solver
     return Plan(
-        round=PlanRound(r.name, r.code, r.start, r.end, r.lead_agency, r.avoid_home_township, MIN_TEAM_SIZE),
+        round=PlanRound(r.name, r.code, r.start, r.end, r.lead_agency, r.avoid_home_township, MIN_TEAM_SIZE,
+                        r.workload.max_days_per_week, r.workload.max_days_per_month),
         visits=tuple(revised),
         unassigned=tuple(missing),
         statistics=statistics(problem, planned, len(missing), shortages),

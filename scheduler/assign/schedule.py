@@ -20,7 +20,7 @@ from scheduler.assign.capacity import check_capacity
 from scheduler.assign.events import Cancelled, OnEvent, Phase, SolveEvent, StopSignal, ignore, poll_before_any_plan
 from scheduler.assign.plan import make_plan
 from scheduler.assign.problem import Problem
-from scheduler.assign.solver import Fixed, Member, SolverSettings, check_stop, solve
+from scheduler.assign.solver import DayLimits, Fixed, Member, SolverSettings, check_stop, solve
 from scheduler.plan import Plan
 
 
@@ -83,8 +83,9 @@ def schedule(
         if previous is not None:
             index = {d: k for k, d in enumerate(problem.eligibility.days)}
             hints = {v.visit_id: index[v.date] for v in previous.visits if v.date in index}
+        limits = DayLimits.of(problem.eligibility.days, problem.round.workload)
         sched = solve(problem.visits, problem.eligibility, problem.inspectors, problem.seed, settings,
-                      fixed=fixed, hints=hints, on_event=on_event, stop=stop)
+                      fixed=fixed, hints=hints, limits=limits, on_event=on_event, stop=stop)
         plan = make_plan(problem, sched, shortages, settings, previous)
     except Cancelled:
         on_event(SolveEvent(Phase.STOPPED, "求解已停止，未保留任何安排 (stopped: nothing kept)", visits=len(problem.visits)))

@@ -22,14 +22,21 @@ Decomposition (each step a small pure function around the solver):
    fewer new officer-day-township uses, then by date.  A visit that no day
    can staff is reported unassigned with its reasons.
 
-Priorities, as the issue orders them: unassigned visits, deviation from the
-drawn ranking, officer-day-township uses, balance (left to the draw itself,
-which spreads visits uniformly over eligible officers).
+Priorities, as the issues order them: unassigned visits, deviation from the
+drawn ranking, officer-day-township uses, then the spread of visits over the
+window's weeks (:class:`Spread`; the busiest week's visits per working day).
+Balance between officers is left to the draw itself, which spreads visits
+uniformly over eligible officers.  Every step keeps the workload rule
+(:class:`DayLimits`: at most N inspection days per officer in a week and,
+optionally, a month).  One CP-SAT model over the whole round is used up to
+``SolverSettings.cp_sat_max_visits`` visits; larger rounds keep the
+constructive start and the local search.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +46,8 @@ from ortools.sat.python import cp_model
 
 from scheduler.assign.eligibility import Eligibility
 from scheduler.assign.events import Cancelled, OnEvent, Phase, SolveEvent, StopMode, StopSignal, ignore
+from scheduler.assign.occupancy import DayLimits, Occupancy, Spread
+from scheduler.assign.townships import classes, place_classes
 from scheduler.assign.visits import Visit
 from scheduler.domain import Inspector
 from scheduler.draw.seed import lp
@@ -60,7 +69,14 @@ class SolverSettings:
     random_seed: int = 20261124
     interleave_batch_size: int = 6
     candidate_days: int = 4  # preferred days per (officer, township)
+    # One CP-SAT model over the whole round pays off up to about this many
+    # visits (the sample county, 442 visits, is proved optimal in seconds);
+    # on the full-size county (4,953 visits, 150,000 variables) it found
+    # nothing better than the local search in 20 s and took 11 s to build,
+    # so larger rounds keep the constructive start and local search.
+    cp_sat_max_visits: int = 2000
     gap_limit: float = 0.01  # fast mode: stop within 1 % of the proven bound
+    spread_time: float = 5.0  # the spread tier's solve: wall seconds (fast), deterministic time (audit)
 
     def parameters(self) -> dict[str, Any]:
         # Interleaved search (subsolvers run in fixed batches) both proves
@@ -100,45 +116,6 @@ def _h(*parts: str | bytes | int) -> bytes:
     return hashlib.sha256(data).digest()
 
 
-class Occupancy:
-    """Where each officer is on each day and how many visits they do there;
-    supports moves (add and remove) and counts each officer's days in use."""
-
-    def __init__(self, caps: dict[str, int]) -> None:
-        self.caps = caps
-        self.town: dict[tuple[str, int], str] = {}
-        self.load: dict[tuple[str, int], int] = {}
-        self.days_used: dict[str, int] = {}
-
-    def free(self, officer: str, day: int, township: str, extra: int = 1) -> bool:
-        """Can *officer* take *extra* more visits in *township* on *day*?"""
-        key = (officer, day)
-        return self.town.get(key, township) == township and self.load.get(key, 0) + extra <= self.caps[officer]
-
-    def new_use(self, officer: str, day: int) -> bool:
-        return (officer, day) not in self.town
-
-    def add(self, officers: Sequence[str], day: int, township: str) -> None:
-        for o in officers:
-            n = self.load.get((o, day), 0)
-            if n == 0:
-                self.days_used[o] = self.days_used.get(o, 0) + 1
-                self.town[(o, day)] = township
-            self.load[(o, day)] = n + 1
-
-    def remove(self, officers: Sequence[str], day: int) -> None:
-        for o in officers:
-            n = self.load[(o, day)] - 1
-            if n:
-                self.load[(o, day)] = n
-            else:
-                del self.load[(o, day)], self.town[(o, day)]
-                self.days_used[o] -= 1
-
-    def uses(self, officers: set[str]) -> int:
-        return sum(self.days_used.get(o, 0) for o in officers)
-
-
 def drawn_team(visit: Visit, elig: Eligibility) -> list[Member] | None:
     team: list[Member] = []
     for agency in visit.agencies:
@@ -174,13 +151,19 @@ def place_drawn(
     settings: SolverSettings,
     start: dict[str, int],
     *,
+    limits: DayLimits | None = None,
     fixed: frozenset[str] = frozenset(),
     on_event: OnEvent = ignore,
     stop: StopSignal | None = None,
 ) -> tuple[dict[str, int], dict[str, Any]]:
     """CP-SAT: a day for each team, or none.  Returns visit -> day.  Visits
     in *fixed* (pinned) keep their one candidate day.  A stop signal ends the
-    model building or the search; the answer is then the best known."""
+    model building or the search; the answer is then the best known.
+
+    Lexicographic, in two solves: first (unplaced visits, uses); then, when
+    the first is proved optimal, the busiest week's visits per working day
+    (scaled to an integer) with the first's values held (:func:`_spread_phase`)."""
+    limits = limits or DayLimits.none(max((d for c in candidates.values() for d in c), default=0) + 1)
     model = cp_model.CpModel()
     x: dict[tuple[str, int], cp_model.IntVar] = {}
     unplaced = []
@@ -202,6 +185,7 @@ def place_drawn(
         unplaced.append(u)
     uses: list[cp_model.IntVar] = []
     per_officer_town: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+    per_officer_period: dict[tuple[str, str, int], list[cp_model.IntVar]] = {}
     for n, ((officer, d), rows) in enumerate(sorted(by_officer_day.items())):
         if n % 2000 == 0:
             check_stop(stop)
@@ -216,6 +200,9 @@ def place_drawn(
             model.add_implication(x[(vid, d)], y[t])
         model.add_at_most_one(y.values())
         uses.extend(y.values())
+        per_officer_period.setdefault((officer, "week", limits.week[d]), []).extend(y.values())
+        if limits.per_month is not None:
+            per_officer_period.setdefault((officer, "month", limits.month[d]), []).extend(y.values())
         for t, var in y.items():
             per_officer_town.setdefault((officer, t), []).append(var)
     # A valid cut that gives the solver a real bound: an officer's visits in
@@ -227,6 +214,10 @@ def place_drawn(
         model.add(caps[officer] * sum(ys) >= sum(1 - unplaced_of[vid] for vid in mine))
         for vid in mine:  # one placed visit there already needs one day there
             model.add_bool_or([*ys, unplaced_of[vid]])
+    for (_officer, period, _k), ys in sorted(per_officer_period.items()):  # the workload rule
+        limit = limits.per_week if period == "week" else limits.per_month
+        if limit is not None and len(ys) > limit:
+            model.add(sum(ys) <= limit)
     hint_objective = _hint(model, start, teams, x, unplaced_of)
     model.minimize(UNPLACED_WEIGHT * sum(unplaced) + sum(uses))
     on_event(SolveEvent(Phase.CP_SAT, f"  CP-SAT 模型: {len(x):,} 个日期变量, {len(uses):,} 个人日乡镇变量, "
@@ -254,15 +245,53 @@ def place_drawn(
             if solver.value(var):
                 chosen[vid] = d
         info["result"] = "cp-sat"
+        if status == cp_model.OPTIMAL and not (stop is not None and stop.requested):
+            chosen, info["spread"] = _spread_phase(model, solver, x, unplaced, uses, limits, settings, stop, chosen)
     else:  # never worse than the constructive start
         chosen = dict(start)
         info["result"] = "constructive start (CP-SAT found nothing better in its limit)"
     return chosen, info
 
 
+def _spread_phase(model: cp_model.CpModel, first: cp_model.CpSolver, x: dict[tuple[str, int], cp_model.IntVar],
+                  unplaced: list[cp_model.IntVar], uses: list[cp_model.IntVar], limits: DayLimits,
+                  settings: SolverSettings, stop: StopSignal | None, chosen: dict[str, int]) -> tuple[dict[str, int], str]:
+    """The third tier: with unplaced visits and uses held at the first
+    solve's optimum, minimise the busiest week's visits per working day,
+    ``Z ≥ visits_w × L / working_days_w`` with ``L`` the least common multiple
+    of the weeks' working days.  Returns the new days, or *chosen* when the
+    second solve finds nothing in its limit."""
+    model.add(sum(unplaced) <= round(sum(first.value(u) for u in unplaced)))
+    model.add(sum(uses) <= round(sum(first.value(y) for y in uses)))
+    model.clear_hints()
+    for var in x.values():
+        model.add_hint(var, bool(first.value(var)))
+    scale = math.lcm(*limits.week_days)
+    per_week: dict[int, list[cp_model.IntVar]] = {}
+    for (_vid, d), var in x.items():
+        per_week.setdefault(limits.week[d], []).append(var)
+    z = model.new_int_var(0, scale * len(unplaced), "busiest_week")
+    for w, xs in per_week.items():
+        model.add(sum(xs) * (scale // limits.week_days[w]) <= z)
+    model.minimize(z)
+    solver = cp_model.CpSolver()
+    for name, value in settings.parameters().items():
+        setattr(solver.parameters, name, value)
+    if settings.audit:
+        solver.parameters.max_deterministic_time = settings.spread_time
+    else:
+        solver.parameters.max_time_in_seconds = settings.spread_time
+    solver.parameters.catch_sigint_signal = False
+    status = _solve_stoppable(solver, model, len(unplaced), ignore, stop)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return chosen, f"{solver.status_name(status)} (kept the first solve's days)"
+    return {vid: d for (vid, d), var in sorted(x.items()) if solver.value(var)}, solver.status_name(status)
+
+
 def cluster_days(
     visits: Sequence[Visit], teams: dict[str, list[Member]], elig: Eligibility, caps: dict[str, int],
-    *, fixed: Mapping[str, int] | None = None, stop: StopSignal | None = None,
+    *, limits: DayLimits | None = None, fixed: Mapping[str, int] | None = None, hints: Mapping[str, int] | None = None,
+    stop: StopSignal | None = None,
 ) -> dict[str, int]:
     """A constructive placement that aims at the lower bound.
 
@@ -270,10 +299,10 @@ def cluster_days(
     component; a component placed on one day costs each of its officers a
     single officer-day there.  Components (largest first) get the earliest
     day, among those adding the fewest new uses, on which all their officers
-    are usable and free (not in another township, under their cap).
-    First-fit packs each officer's days together and leaves later days free
-    for the groups that come after (least-loaded days instead gave 8,637
-    uses against 7,805 on the full-size benchmark).
+    are usable and free (not in another township, under their cap, within
+    the workload rule's days per week and month); among days adding equally
+    few uses, the one whose week holds the fewest visits per working day
+    (spreading the round over its window), then the earliest.
     A component that fits no day (a township's giant component, whose many
     officers are never all free together) is split officer by officer: the
     officer with the most remaining visits there gets them placed together,
@@ -300,13 +329,16 @@ def cluster_days(
     components: dict[str, list[str]] = {}
     for vid in sorted(parent):
         components.setdefault(find(vid), []).append(vid)
-    occ = Occupancy(caps)
+    limits = limits or DayLimits.none(len(elig.days))
+    occ = Occupancy(caps, limits)
+    spread = Spread(limits)
     placed: dict[str, int] = {}
     fixed = fixed or {}
 
     def commit(vid: str, d: int) -> None:
         placed[vid] = d
         occ.add([m.inspector_id for m in teams[vid]], d, township[vid])
+        spread.add(d)
 
     def free_days(group: list[str]) -> set[int]:
         """Days on which the whole group can be placed together."""
@@ -322,12 +354,16 @@ def cluster_days(
 
     def place(group: list[str], days: set[int]) -> None:
         officers = {m.inspector_id for vid in group for m in teams[vid]}
-        d = min(days, key=lambda d: (sum(occ.new_use(o, d) for o in officers), d))
+        d = min(days, key=lambda d: (sum(occ.new_use(o, d) for o in officers), spread.pressure(d, len(group)), d))
         for vid in group:
             commit(vid, d)
 
     for vid, d in sorted(fixed.items()):  # pinned visits first, where they are
         commit(vid, d)
+    for vid, d in sorted((hints or {}).items()):  # then the previous plan's days, where every rule still holds
+        if vid not in placed and d in free_days([vid]):
+            commit(vid, d)
+    fixed = dict(placed)
     for root in sorted(components, key=lambda r: (-len(components[r]), r)):
         check_stop(stop)
         if stop is not None and stop.requested:
@@ -365,15 +401,18 @@ def cluster_days(
 
 
 def add_merge_days(visits: Sequence[Visit], teams: dict[str, list[Member]], elig: Eligibility, start: dict[str, int],
-                   candidates: dict[str, list[int]]) -> None:
+                   candidates: dict[str, list[int]], fixed: frozenset[str] = frozenset()) -> None:
     """Candidates also hold the start's day and the days of the visits that
-    share an officer and a township (the days that would merge them)."""
+    share an officer and a township (the days that would merge them); a
+    pinned visit (*fixed*) keeps its one day."""
     township = {v.id: v.township for v in visits}
     groups: dict[tuple[str, str], set[int]] = {}
     for vid, d in start.items():
         for m in teams[vid]:
             groups.setdefault((m.inspector_id, township[vid]), set()).add(d)
     for vid in candidates:
+        if vid in fixed:
+            continue
         extra = {start[vid]} if vid in start else set()
         for m in teams[vid]:
             extra |= groups.get((m.inspector_id, township[vid]), set())
@@ -402,28 +441,37 @@ def polish(
     placed: dict[str, int],
     passes: int = 6,
     *,
+    limits: DayLimits | None = None,
     fixed: frozenset[str] = frozenset(),
     stop: StopSignal | None = None,
 ) -> dict[str, int]:
-    """Local search on officer-day-township uses, every hard rule kept.
+    """Local search on (officer-day-township uses, then spread), every hard
+    rule kept.
 
-    Moves, accepted only when they strictly reduce the uses: (a) gather all
-    of one officer's visits in a township onto one day; (b) move one visit
-    to another day.  Deterministic: fixed orders, first improvement."""
+    Moves, accepted only when they strictly reduce the uses, or keep them and
+    strictly reduce the spread measure (:class:`Spread`): (a) gather all of
+    one officer's visits in a township onto one day (one of their days, or a
+    day of the two least pressed weeks); (b) move one visit to
+    another day: a day where one of its officers already is in its township,
+    or a day of the two least pressed weeks.  Deterministic: fixed orders,
+    first improvement."""
+    limits = limits or DayLimits.none(len(elig.days))
     township = {v.id: v.township for v in visits}
     officers = {vid: [m.inspector_id for m in team] for vid, team in teams.items()}
     usable = {vid: sorted(set.intersection(*(set(elig.officer_days[o]) for o in officers[vid]))) for vid in teams}
     placed = dict(placed)
-    occ = Occupancy(caps)
+    occ = Occupancy(caps, limits)
+    spread = Spread(limits)
     for vid, d in sorted(placed.items()):
         occ.add(officers[vid], d, township[vid])
+        spread.add(d)
     groups: dict[tuple[str, str], list[str]] = {}
     for vid in sorted(placed):
         for o in officers[vid]:
             groups.setdefault((o, township[vid]), []).append(vid)
 
     def try_move(vids: list[str], day: int) -> bool:
-        """Move *vids* (one township) to *day* if that lowers the uses."""
+        """Move *vids* (one township) to *day* if that lowers (uses, spread)."""
         if fixed.intersection(vids):
             return False
         touched = {o for v in vids for o in officers[v]}
@@ -441,8 +489,9 @@ def polish(
             for v in vids:
                 occ.add(officers[v], day, t)
             after = occ.uses(touched)
-            if after < before:
+            if after < before or (after == before and sum(spread.delta(old[v], day) for v in vids) < -1e-9):
                 for v in vids:
+                    spread.move(old[v], day)
                     placed[v] = day
                 return True
             for v in vids:
@@ -460,7 +509,7 @@ def polish(
                     return placed
             days = sorted({placed[v] for v in vids})
             if len(days) > 1:
-                for d in days + [d for d in usable[vids[0]] if d not in days]:
+                for d in days + [d for d in spread.lightest_days(usable[vids[0]]) if d not in days]:
                     if try_move(list(vids), d):
                         improved = True
                         break
@@ -469,14 +518,36 @@ def polish(
                 check_stop(stop)
                 if stop is not None and stop.requested:
                     return placed
-            current = placed[vid]
-            for d in usable[vid]:
+            current, t = placed[vid], township[vid]
+            near = {d for d in usable[vid] for o in officers[vid] if occ.town.get((o, d)) == t}
+            for d in sorted(near | set(spread.lightest_days(usable[vid]))):
                 if d != current and try_move([vid], d):
                     improved = True
                     break
         if not improved:
             break
     return placed
+
+
+def township_start(visits: Sequence[Visit], teams: dict[str, list[Member]], elig: Eligibility, caps: dict[str, int],
+                   limits: DayLimits, *, fixed: Mapping[str, int], hints: Mapping[str, int] | None = None,
+                   stop: StopSignal | None = None) -> dict[str, int]:
+    """The start of a large round (:mod:`scheduler.assign.townships`): each
+    township planned on its own by :func:`cluster_days` and :func:`polish`,
+    then its classes placed together; *fixed* (pinned) visits first, where
+    they are, then *hints* (the previous plan's days) where they still fit."""
+    officers = {vid: [m.inspector_id for m in team] for vid, team in teams.items()}
+    township = {v.id: v.township for v in visits}
+    alone: dict[str, int] = {}
+    for t in sorted({v.township for v in visits}):
+        check_stop(stop)
+        mine = [v for v in visits if v.township == t and v.id in teams and v.id not in fixed]
+        sub = {v.id: teams[v.id] for v in mine}
+        first = cluster_days(mine, sub, elig, caps, limits=limits, stop=stop)
+        alone.update(polish(mine, sub, elig, caps, first, limits=limits, stop=stop))
+    usable = {vid: frozenset(set.intersection(*(set(elig.officer_days[o]) for o in officers[vid]))) for vid in teams}
+    return place_classes(classes(alone, township, officers), township, officers, usable, caps, limits, len(elig.days),
+                         fixed=fixed, hints=hints, stop=stop)
 
 
 def repair(visit: Visit, elig: Eligibility, occ: Occupancy) -> tuple[int, list[Member]] | None:
@@ -567,6 +638,7 @@ def solve(
     *,
     fixed: Mapping[str, Fixed] | None = None,
     hints: Mapping[str, int] | None = None,
+    limits: DayLimits | None = None,
     on_event: OnEvent = ignore,
     stop: StopSignal | None = None,
 ) -> Schedule:
@@ -578,6 +650,7 @@ def solve(
     fixed = fixed or {}
     caps = {o.id: o.max_visits_per_day for o in officers}
     visits = sorted(visits, key=lambda v: v.id)
+    use_cp_sat = len(visits) <= settings.cp_sat_max_visits
     teams: dict[str, list[Member]] = {}
     candidates: dict[str, list[int]] = {}
     for k, visit in enumerate(visits):
@@ -589,10 +662,15 @@ def solve(
             teams[visit.id], candidates[visit.id] = list(fixed[visit.id].team), [fixed[visit.id].day]
             continue
         team = drawn_team(visit, elig)
-        if team is not None:
-            days = candidate_days(visit, team, elig, seed, settings.candidate_days)
-            if days:
-                teams[visit.id], candidates[visit.id] = team, days
+        if team is None:
+            continue
+        if not use_cp_sat:  # candidate days only feed the CP-SAT model; a common usable day is what counts
+            if set.intersection(*(set(elig.officer_days[m.inspector_id]) for m in team)):
+                teams[visit.id], candidates[visit.id] = team, []
+            continue
+        days = candidate_days(visit, team, elig, seed, settings.candidate_days)
+        if days:
+            teams[visit.id], candidates[visit.id] = team, days
     n = len(visits)
     on_event(SolveEvent(Phase.CONSTRUCT, f"第二个随机：抽取执法人员 (officer draw): {len(teams):,}/{n:,} 户的抽中人员有共同可用日",
                         visits=n))
@@ -601,21 +679,31 @@ def solve(
         if vid in teams and vid not in start_fixed and all(d in elig.officer_days[m.inspector_id] for m in teams[vid]):
             start_fixed[vid] = d
             candidates[vid] = sorted({*candidates[vid], d})
-    start = cluster_days(visits, teams, elig, caps, fixed=start_fixed, stop=stop)
-    start = polish(visits, teams, elig, caps, start, fixed=frozenset(fixed), stop=stop)
-    add_merge_days(visits, teams, elig, start, candidates)
+    limits = limits or DayLimits.none(len(elig.days))
+    pinned = {vid: f.day for vid, f in fixed.items()}
+    hinted = {vid: d for vid, d in start_fixed.items() if vid not in pinned}
+    if use_cp_sat:
+        start = cluster_days(visits, teams, elig, caps, limits=limits, fixed=pinned, hints=hinted, stop=stop)
+    else:
+        start = township_start(visits, teams, elig, caps, limits, fixed=pinned, hints=hinted, stop=stop)
+    start = polish(visits, teams, elig, caps, start, limits=limits, fixed=frozenset(fixed), stop=stop)
+    if use_cp_sat:
+        add_merge_days(visits, teams, elig, start, candidates, frozenset(fixed))
     on_event(SolveEvent(Phase.LOCAL_SEARCH, f"  构造初始方案并局部改进 (constructive start + local search): {len(start):,} 户",
                         visits=n, placed=len(start)))
     check_stop(stop)
     if stop is not None and stop.requested:
         chosen, info = dict(start), {"status": "NOT_SOLVED", "result": "constructive start (stopped early)"}
+    elif not use_cp_sat:
+        chosen, info = dict(start), {"status": "NOT_SOLVED", "result": f"constructive start + local search "
+                                     f"({n:,} visits > cp_sat_max_visits {settings.cp_sat_max_visits:,})"}
     else:
-        chosen, info = place_drawn(visits, teams, candidates, caps, settings, start, fixed=frozenset(fixed),
-                                   on_event=on_event, stop=stop)
+        chosen, info = place_drawn(visits, teams, candidates, caps, settings, start, limits=limits,
+                                   fixed=frozenset(fixed), on_event=on_event, stop=stop)
     on_event(SolveEvent(Phase.CP_SAT, f"  CP-SAT {info['status']}: 按抽取结果安排 {len(chosen):,} 户", visits=n,
                         placed=len(chosen), best_objective=_number(info.get("objective")), bound=_number(info.get("best_bound"))))
     result = Schedule(solver=info)
-    occ = Occupancy(caps)
+    occ = Occupancy(caps, limits)
     township = {v.id: v.township for v in visits}
     for vid, d in sorted(chosen.items()):
         result.assignments[vid] = Assignment(vid, d, teams[vid])

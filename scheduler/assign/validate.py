@@ -1,6 +1,6 @@
 """Independent check of a schedule (``plan.json``) against the rosters.
 
-This module re-checks the five hard rules of ``docs/plan-format.md`` from the
+This module re-checks the six hard rules of ``docs/plan-format.md`` from the
 plan and the rosters alone.  It shares no rule logic with the solver, so a
 solver bug cannot hide itself here: it imports nothing from the solver's
 modules (``scheduler.assign.solver``, ``eligibility``, ``visits``, ``plan``,
@@ -23,7 +23,9 @@ violations it finds:
 4. :func:`check_rule4_availability` and :func:`check_rule4_days` — not on
    leave, at most 每日最多检查户数 visits a day, one township a day;
 5. :func:`check_rule5_recusal` — 回避企业, the last inspection's inspectors,
-   the officer's own township.
+   the officer's own township;
+6. :func:`check_rule6_workload` — the round's workload rule: at most N
+   inspection days per officer in an ISO week (and, when set, in a month).
 
 Structural faults of the plan are reported under rule 1 when they concern
 *when / whether* a visit is scheduled (missing or malformed date, a visit
@@ -39,13 +41,13 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import chinese_calendar
 
-from scheduler.domain import Dataset, Inspector, Item
+from scheduler.domain import DEFAULT_MAX_DAYS_PER_WEEK, Dataset, Inspector, Item, Workload
 from scheduler.vocabulary import LEADER, MEMBER, MIN_TEAM_SIZE, WEEKDAYS
 
 if TYPE_CHECKING:  # a runtime import of scheduler.workdays first would close an import cycle via scheduler.io
@@ -67,6 +69,7 @@ __all__ = [
     "check_rule4_availability",
     "check_rule4_days",
     "check_rule5_recusal",
+    "check_rule6_workload",
     "check_structure",
     "leave_covering",
     "read_plan",
@@ -85,7 +88,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class Violation:
     """One broken hard rule, located as precisely as possible."""
 
-    rule: int  # 1–5, as numbered in docs/plan-format.md
+    rule: int  # 1–6, as numbered in docs/plan-format.md
     visit_id: str | None
     inspector_id: str | None
     date: str | None  # the visit's date as written in the plan
@@ -105,6 +108,8 @@ class PlanRound:
     lead_agency: str
     avoid_home_township: bool
     min_team_size: int
+    max_days_per_week: int = DEFAULT_MAX_DAYS_PER_WEEK
+    max_days_per_month: int | None = None
 
 
 @dataclass(frozen=True)
@@ -203,13 +208,22 @@ def read_round(plan: Mapping[str, Any]) -> PlanRound:
         min_team = int(header.get("min_team_size") or LEGAL_MIN_TEAM)
     except (TypeError, ValueError):
         min_team = LEGAL_MIN_TEAM
+    workload = _as_dict(header.get("workload"))
+    week = workload.get("max_days_per_week")
+    month = workload.get("max_days_per_month")
     return PlanRound(
         start=_parse_date(window.get("start")),
         end=_parse_date(window.get("end")),
         lead_agency=_text(header.get("lead_agency")),
         avoid_home_township=header.get("avoid_home_township") is True,
         min_team_size=max(LEGAL_MIN_TEAM, min_team),
+        max_days_per_week=week if isinstance(week, int) and _positive_int(week) else DEFAULT_MAX_DAYS_PER_WEEK,
+        max_days_per_month=month if isinstance(month, int) and _positive_int(month) else None,
     )
+
+
+def _positive_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def resolve_visit(raw: Mapping[str, Any], items: Mapping[str, Item], inspectors: Mapping[str, Inspector],
@@ -462,6 +476,42 @@ def check_rule5_recusal(visit: PlannedVisit, round_: PlanRound, last_team: froze
     return out
 
 
+def check_rule6_workload(visits: Sequence[PlannedVisit], round_: PlanRound) -> list[Violation]:
+    """Rule 6 (工作量上限): per officer, at most ``max_days_per_week``
+    inspection days (dates with at least one of their visits) in one ISO
+    week, Monday to Sunday, and, when set, ``max_days_per_month`` in one
+    calendar month.  One violation per officer and period, on the first
+    visit (by date, then visit id) of the first day beyond the limit."""
+    days: dict[str, dict[dt.date, list[PlannedVisit]]] = {}
+    for visit in visits:
+        if visit.day is None:
+            continue
+        for officer in visit.officers():
+            days.setdefault(officer.id, {}).setdefault(visit.day, []).append(visit)
+    out: list[Violation] = []
+    periods: list[tuple[str, int | None, Any]] = [
+        ("周", round_.max_days_per_week, lambda d: d.isocalendar()[:2]),
+        ("月", round_.max_days_per_month, lambda d: (d.year, d.month)),
+    ]
+    for inspector_id, by_day in sorted(days.items()):
+        for word, limit, period_of in periods:
+            if limit is None:
+                continue
+            grouped: dict[Any, list[dt.date]] = {}
+            for day in sorted(by_day):
+                grouped.setdefault(period_of(day), []).append(day)
+            for period, ds in sorted(grouped.items()):
+                if len(ds) <= limit:
+                    continue
+                first = min(by_day[ds[limit]], key=lambda v: v.visit_id)
+                name = f"{period[0]}年第{period[1]}周" if word == "周" else f"{period[0]}年{period[1]}月"
+                listing = "、".join(d.isoformat() for d in ds)
+                out.append(first.violation(
+                    6, f"{first.where()} {inspector_id} {name}检查 {len(ds)} 天（{listing}），超过每{word}最多 {limit} 天",
+                    inspector_id))
+    return out
+
+
 # --------------------------------------------------------------------------
 # The whole plan
 
@@ -499,11 +549,19 @@ def check_structure(plan: Mapping[str, Any], round_: PlanRound, visits: Sequence
     return out
 
 
-def check_plan(plan: Mapping[str, Any], dataset: Dataset, calendar: WorkCalendar) -> list[Violation]:
+def check_plan(plan: Mapping[str, Any], dataset: Dataset, calendar: WorkCalendar,
+               workload: Workload | None = None) -> list[Violation]:
     """Every violation of the hard rules: plan-level ones first, then by
     visit id (compared as plain strings: ids need not be ``V`` + digits),
-    then by rule; the order among equal keys is the order found."""
+    then by rule; the order among equal keys is the order found.
+
+    *workload*, the round file's rule when the caller has it, is the
+    authority for rule 6; without it the plan's ``round.workload`` header is
+    used (the default week limit when the header has none)."""
     round_ = read_round(plan)
+    if workload is not None:
+        round_ = replace(round_, max_days_per_week=workload.max_days_per_week,
+                         max_days_per_month=workload.max_days_per_month)
     raw_visits = [_as_dict(v) for v in _as_list(plan.get("visits"))]
     usccs = {_text(v.get("uscc")) for v in raw_visits}
     frame = dataset.enterprises
@@ -523,6 +581,7 @@ def check_plan(plan: Mapping[str, Any], dataset: Dataset, calendar: WorkCalendar
         out += check_rule4_availability(visit)
         out += check_rule5_recusal(visit, round_, last.get(visit.uscc, frozenset()))
     out += check_rule4_days(visits)
+    out += check_rule6_workload(visits, round_)
     return sorted(out, key=_order)
 
 

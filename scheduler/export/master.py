@@ -1,6 +1,7 @@
 """The master workbook (联合抽查总表) for the planning office: an overview,
 every visit, one sheet per agency, the unassigned visits with reasons, the
-workload per inspector and the draw's verification data."""
+workload per inspector (with their busiest week), the visits per week of the
+window and the draw's verification data."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from scheduler.export.workbook import (
     table_sheet,
     workbook_bytes,
 )
+from scheduler.weeks import OfficerWeek
 
 ALL_HEADERS = ("序号", "检查日期", "星期", "乡镇街道", "企业名称", "统一社会信用代码", "信用风险分类", "检查事项",
                "参与部门", "带队人员", "检查组成员")
 AGENCY_HEADERS = ("序号", "检查日期", "乡镇街道", "企业名称", "统一社会信用代码", "本部门检查事项", "本部门检查人员")
 UNASSIGNED_HEADERS = ("检查编号", "乡镇街道", "企业名称", "统一社会信用代码", "检查事项", "参与部门", "未安排原因")
-WORKLOAD_HEADERS = ("人员编号", "姓名", "部门", "检查户数", "带队户数", "检查天数", "首次检查日期", "末次检查日期")
-SHEETS = ("总览", "全部检查", "未安排", "人员工作量", "抽取复核")
+WORKLOAD_HEADERS = ("人员编号", "姓名", "部门", "检查户数", "带队户数", "检查天数", "首次检查日期", "末次检查日期",
+                    "最忙的一周", "该周检查天数", "该周检查户数")
+WEEK_HEADERS = ("周次", "起止日期（工作日）", "工作日天数", "检查户数", "均衡份额（户）", "与均衡份额之比")
+SHEETS = ("总览", "全部检查", "未安排", "人员工作量", "每周安排", "抽取复核")
 
 
 def file_name(round_name: str) -> str:
@@ -50,6 +54,9 @@ def master_workbook(ctx: ExportContext) -> bytes:
         ["跨部门联合抽查占比", f"{joint / pairs:.1%}" if pairs else "—"],
         ["按抽取结果组队比例", f"{st.as_drawn_share:.1%}"],
         ["参与部门数", len({a for v in plan.visits for a in v.agencies})],
+        ["每名执法人员每周最多检查日", rnd.max_days_per_week],
+        ["每名执法人员每月最多检查日", rnd.max_days_per_month or "不限"],
+        ["最忙一周与均衡份额之比", f"{st.busiest_week_ratio:.2f}" if st.weeks else "—"],
     ]
     by_class = Counter(classes.get(v.uscc, "") for v in plan.visits)
     overview += [[f"信用风险分类 {c}（户）", by_class.get(c, 0)] for c in "ABCD"]
@@ -87,10 +94,20 @@ def master_workbook(ctx: ExportContext) -> bytes:
         for o, role in v.team:
             work.setdefault(o.id, []).append((v.date.isoformat(), role))
     officers = {o.id: o for o in ctx.dataset.inspectors}
+    busiest = st.officer_busiest_weeks
     workload = [[oid, officers[oid].name, names.get(officers[oid].agency, officers[oid].agency), len(days),
                  sum(role == "带队" for _, role in days), len({d for d, _ in days}), min(d for d, _ in days),
-                 max(d for d, _ in days)] for oid, days in sorted(work.items())]
-    table_sheet(wb, SHEETS[3], f"{ctx.round_name} 执法人员工作量", WORKLOAD_HEADERS, workload, footer, centered=(4, 5, 6, 7, 8))
+                 max(d for d, _ in days), *_busiest(busiest.get(oid))] for oid, days in sorted(work.items())]
+    table_sheet(wb, SHEETS[3], f"{ctx.round_name} 执法人员工作量", WORKLOAD_HEADERS, workload, footer,
+                centered=(4, 5, 6, 7, 8, 9, 10, 11))
 
-    table_sheet(wb, SHEETS[4], f"{ctx.round_name} 抽取复核信息", ("项目", "内容"), verification_rows(ctx), footer)
+    weeks = [[w.week, f"{w.first} 至 {w.last}", w.working_days, w.visits, w.even_share, w.ratio] for w in st.weeks]
+    table_sheet(wb, SHEETS[4], f"{ctx.round_name} 每周检查安排（均衡份额 = 总户数 × 本周工作日 / 期限内工作日）", WEEK_HEADERS,
+                weeks, footer, centered=(1, 3, 4, 5, 6))
+
+    table_sheet(wb, SHEETS[5], f"{ctx.round_name} 抽取复核信息", ("项目", "内容"), verification_rows(ctx), footer)
     return workbook_bytes(wb, ctx.stamp)
+
+
+def _busiest(week: OfficerWeek | None) -> list[object]:
+    return ["—", "", ""] if week is None else [week.week, week.days, week.visits]

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import chinese_calendar
 import openpyxl
 from raw_inputs import WEEKDAY_NAMES, Raw, cells, verification_rows
 
@@ -19,7 +20,22 @@ from scheduler.export.master import file_name, master_workbook
 ALL = ["序号", "检查日期", "星期", "乡镇街道", "企业名称", "统一社会信用代码", "信用风险分类", "检查事项", "参与部门", "带队人员", "检查组成员"]
 PER_AGENCY = ["序号", "检查日期", "乡镇街道", "企业名称", "统一社会信用代码", "本部门检查事项", "本部门检查人员"]
 UNASSIGNED = ["检查编号", "乡镇街道", "企业名称", "统一社会信用代码", "检查事项", "参与部门", "未安排原因"]
-WORKLOAD = ["人员编号", "姓名", "部门", "检查户数", "带队户数", "检查天数", "首次检查日期", "末次检查日期"]
+WORKLOAD = ["人员编号", "姓名", "部门", "检查户数", "带队户数", "检查天数", "首次检查日期", "末次检查日期", "最忙的一周", "该周检查天数", "该周检查户数"]
+WEEKS = ["周次", "起止日期（工作日）", "工作日天数", "检查户数", "均衡份额（户）", "与均衡份额之比"]
+
+
+def iso_week(day: str) -> str:
+    year, week, _ = dt.date.fromisoformat(day).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def busiest(days: list[tuple[str, str]]) -> list[object]:
+    """The week with the most inspection days, then the most visits, then the earliest."""
+    per: dict[str, list[str]] = {}
+    for d, _ in days:
+        per.setdefault(iso_week(d), []).append(d)
+    week = min(per, key=lambda w: (-len(set(per[w])), -len(per[w]), w))
+    return [week, len(set(per[week])), len(per[week])]
 
 
 def overview(raw: Raw, plan: dict[str, Any]) -> list[list[object]]:
@@ -34,6 +50,9 @@ def overview(raw: Raw, plan: dict[str, Any]) -> list[list[object]]:
         ["抽中企业（户）", len(visits) + len(unassigned)], ["已安排检查（户）", len(visits)], ["未安排（户）", len(unassigned)],
         ["抽查事项户次", pairs], ["跨部门联合抽查占比", f"{joint / pairs:.1%}"],
         ["按抽取结果组队比例", f"{plan['statistics']['as_drawn_share']:.1%}"], ["参与部门数", len(by_agency)],
+        ["每名执法人员每周最多检查日", plan["round"]["workload"]["max_days_per_week"]],
+        ["每名执法人员每月最多检查日", plan["round"]["workload"]["max_days_per_month"] or "不限"],
+        ["最忙一周与均衡份额之比", f"{plan['statistics']['busiest_week_ratio']:.2f}"],
         *[[f"信用风险分类 {c}（户）", by_class[c]] for c in "ABCD"],
         *[[f"乡镇街道：{t}（户）", by_town[t]] for t in raw.townships],
         *[[f"部门：{raw.short[a]}（户）", n] for a, n in sorted(by_agency.items())],
@@ -45,10 +64,10 @@ def test_master_workbook_matches_the_plan_and_rosters(demo: Path, raw: Raw) -> N
     wb = openpyxl.load_workbook(demo / "exports" / file_name(name))
     visits = raw.visits()
     agencies = sorted({a for v in visits for a in v["agencies"]})
-    assert wb.sheetnames == ["总览", "全部检查", *[raw.short[a] for a in agencies], "未安排", "人员工作量", "抽取复核"]
+    assert wb.sheetnames == ["总览", "全部检查", *[raw.short[a] for a in agencies], "未安排", "人员工作量", "每周安排", "抽取复核"]
 
     assert cells(wb["总览"]) == overview(raw, raw.plan)
-    assert cells(wb["总览"])[12][1] > 0  # class C enterprises drawn: the class column is read from the roster
+    assert cells(wb["总览"])[15][1] > 0  # class C enterprises drawn: the class column is read from the roster
 
     ws = wb["全部检查"]
     assert [c.value for c in ws[2]] == ALL
@@ -83,9 +102,21 @@ def test_master_workbook_matches_the_plan_and_rosters(demo: Path, raw: Raw) -> N
             work.setdefault(m["inspector_id"], []).append((v["date"], m["role"]))
     assert cells(ws) == [
         [i, raw.officers[i].name, raw.short[raw.officers[i].agency], len(days), sum(r == "带队" for _, r in days),
-         len({d for d, _ in days}), min(d for d, _ in days), max(d for d, _ in days)]
+         len({d for d, _ in days}), min(d for d, _ in days), max(d for d, _ in days), *busiest(days)]
         for i, days in sorted(work.items())
     ]
+
+    ws = wb["每周安排"]
+    assert [c.value for c in ws[2]] == WEEKS
+    rows = cells(ws)
+    per_week = Counter(iso_week(v["date"]) for v in visits)
+    workdays = [d for d in (dt.date(2026, 10, 12) + dt.timedelta(k) for k in range(75)) if chinese_calendar.is_workday(d)]
+    assert [r[0] for r in rows] == sorted({iso_week(d.isoformat()) for d in workdays})
+    for week, span, n_days, n_visits, even, ratio in rows:
+        mine = [d for d in workdays if iso_week(d.isoformat()) == week]
+        assert (span, n_days, n_visits) == (f"{mine[0]} 至 {mine[-1]}", len(mine), per_week[week])
+        assert abs(even - len(visits) * len(mine) / len(workdays)) < 1e-3 and abs(ratio - n_visits / even) < 2e-3
+    assert max(float(r[5]) for r in rows) <= 1.5  # the round runs through its window: no week holds 1.5 × its share
 
     rows = cells(wb["抽取复核"])
     assert rows[:-4] == verification_rows(raw) and rows[-4][0] == "如何复核"
