@@ -18,17 +18,12 @@ violations found by the independent validator, and peak memory.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import tempfile
 import threading
 import time
-from dataclasses import replace
-from decimal import Decimal
-from pathlib import Path
 
 # isort: off
 from common import rss_mib  # first: puts the repository and data/ on the import path
-import generate_county
+from instances import full_county
 # isort: on
 
 
@@ -36,10 +31,8 @@ from scheduler.app.errors import SolveCancelled
 from scheduler.app.scheduling import check, schedule
 from scheduler.assign.events import SolveEvent, StopSignal
 from scheduler.assign.solver import SolverSettings
-from scheduler.domain import Exclusions, Round
-from scheduler.draw import Reveal, build_rule, run_draw
 from scheduler.draw.published import PublishedDraw
-from scheduler.io import Inputs, Report, load
+from scheduler.io import Inputs
 from scheduler.plan import Plan
 
 
@@ -79,44 +72,28 @@ def main() -> None:
     parser.add_argument("--stop-after", type=float, nargs="*", help="measure the stop latency at these seconds")
     parser.add_argument("--cancel", action="store_true", help="with --stop-after: cancel instead of finish")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "data"
-        generate_county.generate(folder, enterprises=args.enterprises, townships=20, inspectors=800, agencies=10, excel=False)
-        inputs = load([folder], Report())
-        assert inputs is not None
-        round_ = Round(name="benchmark", start=dt.date(2026, 10, 12), end=dt.date(2026, 12, 25), lead_agency="SCJG",
-                       exclusions=Exclusions(cooldown_days=180, yearly_cap=2), avoid_home_township=True)
-        reveal = [Reveal("seed", args.seed)]
-        factor = Decimal(1)
-        for _ in range(6):  # scale the ratios until about --visits enterprises are drawn
-            items = tuple(replace(i, ratios={c: min(Decimal(1), r * factor) for c, r in i.ratios.items()})
-                          for i in inputs.dataset.items)
-            dataset = replace(inputs.dataset, items=items)
-            result = run_draw(build_rule(round_, dataset), dataset, "", reveal, compare=False)
-            visits = result.coordination.visits
-            if abs(visits - args.visits) < 0.03 * args.visits:
-                break
-            factor *= Decimal(args.visits) / Decimal(visits)
-        print(f"draw: {visits:,} visits (ratios × {float(factor):.2f}), {result.coordination.item_inspections:,} item-inspections")
-        draw = PublishedDraw.from_result(result)
-        inputs = replace(inputs, dataset=dataset, round=round_)
-        settings = SolverSettings(audit=args.audit, time_limit=args.time_limit)
-        if args.stop_after:
-            for after in args.stop_after:
-                stop_latency(inputs, draw, settings, after, args.cancel)
-            print(f"peak RSS {rss_mib():,.0f} MiB")
-            return
-        t0 = time.perf_counter()
-        plan = schedule(inputs, draw, settings, on_event=lambda e: print(f"  [{time.perf_counter() - t0:6.1f}s] {e.message}"))
-        elapsed = time.perf_counter() - t0
-        st = plan.statistics
-        print(f"schedule: {elapsed:.1f} s wall ({'audit' if args.audit else 'fast'} mode)")
-        print(f"  assigned {st.assigned:,}/{st.visits:,}; as drawn {st.as_drawn_share:.1%}; "
-              f"drawn officers {st.drawn_officer_share:.1%}")
-        print(f"  officer-day-township uses {st.officer_day_township_uses:,}; lower bound {st.lower_bound_uses_given_teams:,}; "
-              f"gap {st.gap_to_bound:.1%}; solver {plan.audit.solver['status']}")
-        violations = check(plan, inputs)
-        print(f"  independent validator: {len(violations)} hard violations")
+    inputs, result = full_county(
+        enterprises=args.enterprises, visits=args.visits, seed=args.seed,
+        on_draw=lambda r, f: print(f"draw: {r.coordination.visits:,} visits (ratios × {float(f):.2f}), "
+                                   f"{r.coordination.item_inspections:,} item-inspections"))
+    draw = PublishedDraw.from_result(result)
+    settings = SolverSettings(audit=args.audit, time_limit=args.time_limit)
+    if args.stop_after:
+        for after in args.stop_after:
+            stop_latency(inputs, draw, settings, after, args.cancel)
+        print(f"peak RSS {rss_mib():,.0f} MiB")
+        return
+    t0 = time.perf_counter()
+    plan = schedule(inputs, draw, settings, on_event=lambda e: print(f"  [{time.perf_counter() - t0:6.1f}s] {e.message}"))
+    elapsed = time.perf_counter() - t0
+    st = plan.statistics
+    print(f"schedule: {elapsed:.1f} s wall ({'audit' if args.audit else 'fast'} mode)")
+    print(f"  assigned {st.assigned:,}/{st.visits:,}; as drawn {st.as_drawn_share:.1%}; "
+          f"drawn officers {st.drawn_officer_share:.1%}")
+    print(f"  officer-day-township uses {st.officer_day_township_uses:,}; lower bound {st.lower_bound_uses_given_teams:,}; "
+          f"gap {st.gap_to_bound:.1%}; solver {plan.audit.solver['status']}")
+    violations = check(plan, inputs)
+    print(f"  independent validator: {len(violations)} hard violations")
     print(f"peak RSS {rss_mib():,.0f} MiB")
 
 
