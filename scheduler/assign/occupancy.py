@@ -7,6 +7,7 @@ the repair; the independent checker has its own code for the same rules."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -105,11 +106,26 @@ class Spread:
     """Visits per week, to spread them over the window: a week's pressure is
     its visits per working day, and the plan's measure is
     Σ_w visits_w² / working_days_w, which is smallest when every week holds
-    its even share."""
+    its even share.  With a *cap* (visits per week index), :meth:`room` says
+    how many more visits a week may take."""
 
-    def __init__(self, limits: DayLimits) -> None:
+    def __init__(self, limits: DayLimits, cap: Sequence[int] | None = None) -> None:
         self.limits = limits
         self.load = [0] * len(limits.week_days)
+        self.cap = None if cap is None else list(cap)
+
+    @classmethod
+    def capped(cls, limits: DayLimits, visits: int, share: float) -> Spread:
+        """At most *share* times each week's even share of *visits* (rounded up)."""
+        total = sum(limits.week_days)
+        return cls(limits, [math.ceil(share * visits * wd / total) for wd in limits.week_days])
+
+    def room(self, day: int) -> int:
+        """How many more visits *day*'s week may take (no cap: any number)."""
+        if self.cap is None:
+            return 1 << 30
+        w = self.limits.week[day]
+        return self.cap[w] - self.load[w]
 
     def add(self, day: int, n: int = 1) -> None:
         self.load[self.limits.week[day]] += n

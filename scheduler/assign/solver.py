@@ -75,6 +75,9 @@ class SolverSettings:
     # nothing better than the local search in 20 s and took 11 s to build,
     # so larger rounds keep the constructive start and local search.
     cp_sat_max_visits: int = 2000
+    # Large rounds: no week takes more than this multiple of its even share
+    # of the visits (the target is 1.5; the repair step may add a few).
+    week_share: float = 1.4
     gap_limit: float = 0.01  # fast mode: stop within 1 % of the proven bound
     spread_time: float = 5.0  # the spread tier's solve: wall seconds (fast), deterministic time (audit)
 
@@ -443,10 +446,12 @@ def polish(
     *,
     limits: DayLimits | None = None,
     fixed: frozenset[str] = frozenset(),
+    week_share: float | None = None,
     stop: StopSignal | None = None,
 ) -> dict[str, int]:
     """Local search on (officer-day-township uses, then spread), every hard
-    rule kept.
+    rule kept, and, with *week_share*, no move into a week that already holds
+    that multiple of its even share.
 
     Moves, accepted only when they strictly reduce the uses, or keep them and
     strictly reduce the spread measure (:class:`Spread`): (a) gather all of
@@ -461,7 +466,7 @@ def polish(
     usable = {vid: sorted(set.intersection(*(set(elig.officer_days[o]) for o in officers[vid]))) for vid in teams}
     placed = dict(placed)
     occ = Occupancy(caps, limits)
-    spread = Spread(limits)
+    spread = Spread(limits) if week_share is None else Spread.capped(limits, len(placed), week_share)
     for vid, d in sorted(placed.items()):
         occ.add(officers[vid], d, township[vid])
         spread.add(d)
@@ -473,6 +478,8 @@ def polish(
     def try_move(vids: list[str], day: int) -> bool:
         """Move *vids* (one township) to *day* if that lowers (uses, spread)."""
         if fixed.intersection(vids):
+            return False
+        if spread.room(day) < sum(limits.week[placed[v]] != limits.week[day] for v in vids):
             return False
         touched = {o for v in vids for o in officers[v]}
         before = occ.uses(touched)
@@ -531,7 +538,7 @@ def polish(
 
 def township_start(visits: Sequence[Visit], teams: dict[str, list[Member]], elig: Eligibility, caps: dict[str, int],
                    limits: DayLimits, *, fixed: Mapping[str, int], hints: Mapping[str, int] | None = None,
-                   stop: StopSignal | None = None) -> dict[str, int]:
+                   week_share: float | None = None, stop: StopSignal | None = None) -> dict[str, int]:
     """The start of a large round (:mod:`scheduler.assign.townships`): each
     township planned on its own by :func:`cluster_days` and :func:`polish`,
     then its classes placed together; *fixed* (pinned) visits first, where
@@ -543,11 +550,14 @@ def township_start(visits: Sequence[Visit], teams: dict[str, list[Member]], elig
         check_stop(stop)
         mine = [v for v in visits if v.township == t and v.id in teams and v.id not in fixed]
         sub = {v.id: teams[v.id] for v in mine}
-        first = cluster_days(mine, sub, elig, caps, limits=limits, stop=stop)
-        alone.update(polish(mine, sub, elig, caps, first, limits=limits, stop=stop))
+        # Alone, days are only labels (the placement below chooses the real
+        # ones, under the workload rule and spreading the weeks), so first-fit
+        # packs each officer's visits onto as few days as it can.
+        first = cluster_days(mine, sub, elig, caps, stop=stop)
+        alone.update(polish(mine, sub, elig, caps, first, stop=stop))
     usable = {vid: frozenset(set.intersection(*(set(elig.officer_days[o]) for o in officers[vid]))) for vid in teams}
     return place_classes(classes(alone, township, officers), township, officers, usable, caps, limits, len(elig.days),
-                         fixed=fixed, hints=hints, stop=stop)
+                         fixed=fixed, hints=hints, week_share=week_share, stop=stop)
 
 
 def repair(visit: Visit, elig: Eligibility, occ: Occupancy) -> tuple[int, list[Member]] | None:
@@ -685,8 +695,10 @@ def solve(
     if use_cp_sat:
         start = cluster_days(visits, teams, elig, caps, limits=limits, fixed=pinned, hints=hinted, stop=stop)
     else:
-        start = township_start(visits, teams, elig, caps, limits, fixed=pinned, hints=hinted, stop=stop)
-    start = polish(visits, teams, elig, caps, start, limits=limits, fixed=frozenset(fixed), stop=stop)
+        start = township_start(visits, teams, elig, caps, limits, fixed=pinned, hints=hinted,
+                               week_share=settings.week_share, stop=stop)
+    start = polish(visits, teams, elig, caps, start, limits=limits, fixed=frozenset(fixed),
+                   week_share=None if use_cp_sat else settings.week_share, stop=stop)
     if use_cp_sat:
         add_merge_days(visits, teams, elig, start, candidates, frozenset(fixed))
     on_event(SolveEvent(Phase.LOCAL_SEARCH, f"  构造初始方案并局部改进 (constructive start + local search): {len(start):,} 户",

@@ -15,8 +15,11 @@ on the same days.  So large rounds are decomposed:
    officer of a visit usable that day (leave, certificate), not in another
    township that day, under the daily cap and within the workload rule; ties
    by the week's visits per working day (spread), then the earliest day.
-   When only part of a class fits, that part is placed and the rest, split
-   into its own classes, goes back into the queue.  Visits that fit no day
+   No week takes more than ``SolverSettings.week_share`` times its even share
+   (classes confined to a few days, such as those whose officers' 执法证 expire
+   early in the window, would otherwise crowd the first weeks).  When only
+   part of a class fits, that part is placed and the rest, split into its own
+   classes, goes back into the queue.  Visits that fit no day
    are left to the repair step.
 
 Deterministic: fixed orders, no randomness.
@@ -69,12 +72,15 @@ def classes(days: Mapping[str, int], township: Mapping[str, str],
 
 
 def fitting(group: Sequence[str], day: int, township: str, officers: Mapping[str, Sequence[str]],
-            usable: Mapping[str, frozenset[int]], occ: Occupancy) -> list[str]:
+            usable: Mapping[str, frozenset[int]], occ: Occupancy, room: int = 1 << 30) -> list[str]:
     """The visits of *group* that can go on *day* together, in order: each
-    taken when every officer of it is usable and still free there."""
+    taken when every officer of it is usable and still free there, at most
+    *room* of them (what the day's week may still take)."""
     need: Counter[str] = Counter()
-    out = []
+    out: list[str] = []
     for v in group:
+        if len(out) >= room:
+            break
         if day not in usable[v]:
             continue
         trial = need.copy()
@@ -88,13 +94,16 @@ def fitting(group: Sequence[str], day: int, township: str, officers: Mapping[str
 def place_classes(groups: Sequence[Sequence[str]], township: Mapping[str, str], officers: Mapping[str, Sequence[str]],
                   usable: Mapping[str, frozenset[int]], caps: dict[str, int], limits: DayLimits, n_days: int,
                   *, fixed: Mapping[str, int] | None = None, hints: Mapping[str, int] | None = None,
-                  stop: StopSignal | None = None) -> dict[str, int]:
+                  week_share: float | None = None, stop: StopSignal | None = None) -> dict[str, int]:
     """A day for as many visits as possible, class by class (module
     docstring).  *fixed* visits (pinned) are placed first, where they are;
     then each hinted visit (the previous plan's day) where it still fits
-    every rule; the classes take the rest."""
+    every rule; the classes take the rest.  With *week_share*, no week takes
+    more than that multiple of its even share of the visits (a class that
+    would overfill it is split)."""
     occ = Occupancy(caps, limits)
-    spread = Spread(limits)
+    n_visits = len({v for g in groups for v in g} | set(fixed or {}))
+    spread = Spread(limits) if week_share is None else Spread.capped(limits, n_visits, week_share)
     placed: dict[str, int] = {}
 
     def commit(vid: str, d: int) -> None:
@@ -105,7 +114,7 @@ def place_classes(groups: Sequence[Sequence[str]], township: Mapping[str, str], 
     for vid, d in sorted((fixed or {}).items()):
         commit(vid, d)
     for vid, d in sorted((hints or {}).items()):
-        if vid not in placed and fitting([vid], d, township[vid], officers, usable, occ):
+        if vid not in placed and fitting([vid], d, township[vid], officers, usable, occ, spread.room(d)):
             commit(vid, d)
     queue = [(-len(g), g[0], g) for group in groups
              for g in linked_groups([v for v in group if v not in placed], officers) if g]
@@ -117,7 +126,7 @@ def place_classes(groups: Sequence[Sequence[str]], township: Mapping[str, str], 
         t = township[group[0]]
         best: tuple[tuple[int, float, int], int, list[str]] | None = None
         for d in range(n_days):
-            ok = fitting(group, d, t, officers, usable, occ)
+            ok = fitting(group, d, t, officers, usable, occ, spread.room(d))
             if ok:
                 key = (len(ok), -spread.pressure(d, len(ok)), -d)
                 if best is None or key > best[0]:

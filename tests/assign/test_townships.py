@@ -80,3 +80,20 @@ def test_a_large_round_is_scheduled_through_the_townships_without_breaking_a_rul
     kept = pinned.visit(first.visit_id)
     assert kept is not None and (kept.date, kept.team.ids) == (other, first.team.ids)
     assert check(pinned, case.inputs) == []
+
+
+def test_no_week_takes_more_than_its_share_when_capped() -> None:
+    """Six unrelated one-visit classes usable only in week 1 and on one day of
+    week 2: without a cap the spread tie-break alone cannot help (week 1 is
+    the only choice for most); with a cap of 1.0 × the even share (3 of 6
+    visits a week), week 1 takes three and the rest wait (the repair step's)."""
+    officers = {f"V{k}": [f"A{k}", f"B{k}"] for k in range(6)}
+    usable = {v: frozenset({0, 1, 2, 3, 4}) for v in officers}
+    usable["V5"] = frozenset({0, 5})
+    limits = DayLimits.of(TEN, Workload(5))
+    town = dict.fromkeys(officers, "城关镇")
+    caps = {o: 4 for os in officers.values() for o in os}
+    free = place_classes([[v] for v in officers], town, officers, usable, caps, limits, 10)
+    assert len(free) == 6 and sum(d < 5 for d in free.values()) == 5  # negative control: week 1 holds five
+    capped = place_classes([[v] for v in officers], town, officers, usable, caps, limits, 10, week_share=1.0)
+    assert sum(d < 5 for d in capped.values()) == 3 and capped["V5"] == 5 and len(capped) == 4
