@@ -404,9 +404,13 @@ def schedule_cmd(
 def check_plan_cmd(
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN_JSON", help="安排结果 plan.json (schedule)")],
     data: DataOpt,
+    round_file: RoundOpt = None,
 ) -> None:
-    """独立复核安排结果是否违反硬性规则（不使用求解器）(check every hard rule of a plan, without the solver)."""
-    inputs = load_inputs([data])
+    """独立复核安排结果是否违反硬性规则（不使用求解器）(check every hard rule of a plan, without the solver).
+
+    给出轮次配置（--round 或数据文件夹中的 round.toml）时，工作量上限以它为准，否则以 plan.json 中记录的为准。
+    (With the round file, its workload rule is the authority; otherwise the plan's header.)"""
+    inputs = load_inputs([data], round_file)
     doc = read_plan_document(plan_file)
     violations = check(doc, inputs)
     visits = doc.get("visits")

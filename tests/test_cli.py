@@ -99,6 +99,14 @@ def test_demo_writes_its_folder(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
     failed = runner.invoke(app, ["check-plan", str(tmp_path / "broken.json"), "--data", str(bundled_sample())])
     assert failed.exit_code == 1 and f"规则1 {plan['visits'][0]['visit_id']}" in failed.output
+    # --round: the round file's workload rule is the authority over the plan's header.
+    strict = (bundled_sample() / "round.toml").read_text(encoding="utf-8").replace("max_days_per_week = 3", "max_days_per_week = 1")
+    (tmp_path / "strict.toml").write_text(strict, encoding="utf-8")
+    busy = max(plan["statistics"]["officer_busiest_weeks"].values(), key=lambda w: w["days"])
+    assert busy["days"] >= 2  # some officer inspects on two days of one week: a one-day rule must catch it
+    ruled = runner.invoke(app, ["check-plan", str(out / "schedule" / "plan.json"), "--data", str(bundled_sample()),
+                                "--round", str(tmp_path / "strict.toml")])
+    assert ruled.exit_code == 1 and "规则6" in ruled.output and "超过每周最多 1 天" in ruled.output, ruled.output
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".demo")]  # no staging left
 
 
