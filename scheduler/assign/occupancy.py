@@ -149,7 +149,10 @@ class Spread:
         self.load[self.limits.week[new]] += n
 
     def lightest_days(self, usable: Sequence[int], weeks: int = 2) -> list[int]:
-        """The usable days in the *weeks* least pressed weeks."""
+        """The usable days in the *weeks* least pressed weeks (none when the
+        window is one week to the measure: nothing to spread)."""
+        if len(self.limits.week_days) == 1:
+            return []
         by_week = sorted({self.limits.week[d] for d in usable},
                          key=lambda w: (self.load[w] / self.limits.week_days[w], w))[:weeks]
         return [d for d in usable if self.limits.week[d] in by_week]

@@ -456,7 +456,8 @@ def polish(
     Moves, accepted only when they strictly reduce the uses, or keep them and
     strictly reduce the spread measure (:class:`Spread`): (a) gather all of
     one officer's visits in a township onto one day (one of their days, or a
-    day of the two least pressed weeks); (b) move one visit to
+    day of the two least pressed weeks; any usable day when the window is
+    one week to the measure, as for a township planned alone); (b) move one visit to
     another day: a day where one of its officers already is in its township,
     or a day of the two least pressed weeks.  Deterministic: fixed orders,
     first improvement."""
@@ -516,7 +517,8 @@ def polish(
                     return placed
             days = sorted({placed[v] for v in vids})
             if len(days) > 1:
-                for d in days + [d for d in spread.lightest_days(usable[vids[0]]) if d not in days]:
+                others = spread.lightest_days(usable[vids[0]]) if len(limits.week_days) > 1 else usable[vids[0]]
+                for d in days + [d for d in others if d not in days]:
                     if try_move(list(vids), d):
                         improved = True
                         break

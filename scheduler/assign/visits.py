@@ -56,14 +56,16 @@ def make_visits(selection: Mapping[str, Sequence[str]], dataset: Dataset, round_
     """One visit per drawn enterprise (*selection*: USCC -> drawn item
     codes), in USCC order, with a stable id derived from the round and the
     enterprise (:func:`scheduler.plan.visit_id`)."""
-    ent = dataset.enterprises.set_index("uscc")
+    frame = dataset.enterprises
+    mine = frame.loc[frame["uscc"].isin(list(selection)), ["uscc", "name", "township"]]
+    rows = {str(u): (str(n), str(t)) for u, n, t in zip(mine["uscc"], mine["name"], mine["township"], strict=True)}
     visits = []
     for uscc in sorted(selection):
         items = sorted(set(selection[uscc]))
         need, quals = team_needs(items, dataset, round_.lead_agency)
-        row = ent.loc[uscc]
+        name, township = rows[uscc]
         visits.append(Visit(
-            id=visit_id(round_.name, round_.code, uscc), uscc=uscc, name=str(row["name"]), township=str(row["township"]),
+            id=visit_id(round_.name, round_.code, uscc), uscc=uscc, name=name, township=township,
             items=tuple(items), agencies=tuple(need), need=need, quals=quals,
         ))
     return visits
