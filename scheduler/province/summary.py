@@ -96,8 +96,8 @@ def violations_text(violations: dict[int, int] | Any) -> str:
 
 
 def status_text(r: CountyResult) -> str:
-    label = STATUS_LABELS[r.status]
-    return label + "（提前结束）" if r.stopped_early else label
+    """完成, 失败, 已取消, or 提前结束 (a plan kept when the run was finished early: some visits unplaced)."""
+    return "提前结束" if r.stopped_early else STATUS_LABELS[r.status]
 
 
 def table_text(summary: ProvinceSummary) -> str:
