@@ -35,6 +35,7 @@ from scheduler.app.exporting import export as export_uc
 from scheduler.app.inputs import Validation, load_inputs
 from scheduler.app.inputs import validate as validate_uc
 from scheduler.app.outputs import check_target
+from scheduler.app.province import Execution, ProvinceEvent, RunStarted, schedule_province
 from scheduler.app.results import RecordedResults, record_results
 from scheduler.app.scheduling import check, load_plan, read_plan_document, save_plan
 from scheduler.app.scheduling import schedule as schedule_uc
@@ -43,6 +44,8 @@ from scheduler.assign.solver import SolverSettings
 from scheduler.draw import DrawResult
 from scheduler.io import Report
 from scheduler.plan import Plan
+from scheduler.province.summary import ProvinceSummary, status_text, table_text
+from scheduler.province.task import CountyStatus, DrawSpec
 from scheduler.results import ItemResult
 from scheduler.sample import sample_dir
 from scheduler.store import admin as store_admin
@@ -277,6 +280,39 @@ def interruptible(work: Callable[[StopSignal], T]) -> T:
     return result
 
 
+def print_province_event(event: ProvinceEvent) -> None:
+    if isinstance(event, RunStarted):
+        where = "本机逐县运行 (serial)" if event.where == "serial" else f"Dask 集群 {event.where}，{event.workers} 个工作线程"
+        _echo(f"省级安排 (province)：{event.counties} 个县，{where}")
+        if event.where != "serial" and event.workers == 0:
+            _echo("  集群中暂无工作进程：各县将等待 dask worker 加入后开始 (no workers yet: waiting for dask worker)")
+        return
+    r = event.result
+    head = f"  [{event.done}/{event.total}] {r.county}：{status_text(r)}"
+    if r.status is CountyStatus.DONE:
+        bad = f"，违反硬性规则 {r.violation_count} 处" if r.violations else ""
+        _echo(f"{head}，{r.assigned:,}/{r.visits:,} 户已安排{bad}，用时 {r.timings.total:.1f} 秒")
+    else:
+        _echo(f"{head}：{r.messages[0].strip() if r.messages else ''}")
+        for line in r.messages[1:6]:
+            _echo(f"      {line.strip()}")
+
+
+def print_province(summary: ProvinceSummary, out: Path) -> None:
+    _echo(table_text(summary).rstrip("\n"))
+    _echo(f"结果已写入 (results written to): {out.resolve()}")
+    _echo(f"  summary.json、summary.txt，以及 {summary.totals.done} 个县的 <县名>/plan.json")
+
+
+def province_exit_code(summary: ProvinceSummary) -> int:
+    t = summary.totals
+    if t.cancelled:
+        return 130
+    if t.failed or t.violation_count:
+        return 1
+    return 3 if t.unassigned else 0
+
+
 # --------------------------------------------------------------------------
 # Options shared by several commands
 
@@ -398,6 +434,44 @@ def schedule_cmd(
     print_written(out)
     if plan.unassigned:
         raise typer.Exit(3)
+
+
+@command("province", short="省级：各县分别抽取并安排，可在 Dask 集群上并行 (schedule a province)")
+def province_cmd(
+    folder: Annotated[Path, typer.Argument(metavar="PROVINCE_DIR", help="省级数据文件夹：每县一个子文件夹 (one folder per county)")],
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="输出文件夹：各县 plan.json 和汇总 (output folder)")],
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="tcp://HOST:PORT",
+                                                  help="连接已启动的 Dask 调度器；默认在本机启动 (existing Dask scheduler)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="本机工作进程数（默认按核数）(local workers)")] = None,
+    serial: Annotated[bool, typer.Option("--serial", help="不用 Dask，在本进程中逐县运行 (no Dask, one county after another)")] = False,
+    time_limit: Annotated[float, typer.Option("--time-limit", metavar="SECONDS", help="每县求解时限（秒）(per-county limit)")] = 20.0,
+    audit: Annotated[bool, typer.Option("--audit", help="审计模式：固定求解参数，结果逐字节可复现 (reproducible, slower)")] = False,
+    seed: Annotated[str | None, typer.Option("--seed", metavar="SEED", help="随机数种子（轮次配置中没有承诺值时）(plain seed)")] = None,
+    beacon: Annotated[str, typer.Option("--beacon", metavar="TEXT", help="公开随机源的值 (public beacon value)")] = "",
+    reveal: Annotated[list[str] | None, typer.Option("--reveal", metavar="PARTY=SECRET",
+                                                     help="揭示秘密值，可多次 (party=secret, repeatable)")] = None,
+    send_data: Annotated[bool, typer.Option("--send-data", help="把各县文件内容发给工作进程（工作节点无共享存储时）(send bytes)")] = False,
+    force: ForceOpt = False,
+) -> None:
+    """省级安排：每个县分别检查名录库、抽取检查对象、抽取执法人员并排期，再独立复核 (draw and schedule every county).
+
+    按一次 Ctrl-C：正在求解的县立即结束并保留目前最好的方案，其余县不再开始；再按一次：取消 (Ctrl-C: finish; twice: cancel)."""
+    if serial and scheduler is not None:
+        raise UseCaseError("--serial 与 --scheduler 不能同时使用 (use either --serial or --scheduler)")
+    if workers is not None and workers < 1:
+        raise UseCaseError(f"--workers 应为正整数，实际为 {workers} (workers must be at least 1)")
+    if time_limit <= 0:
+        raise UseCaseError(f"--time-limit 应大于 0，实际为 {time_limit} (time limit must be positive)")
+    check_target(out, "province", force)
+    spec = DrawSpec(seed=seed, beacon=beacon, reveals=tuple(parse_reveals(reveal or [])))
+    settings = SolverSettings(audit=audit, time_limit=time_limit, workers=1)  # one CP-SAT worker per single-threaded task
+    execution = Execution(serial=serial, scheduler=scheduler, workers=workers, send_bytes=send_data)
+    summary = interruptible(lambda stop: schedule_province(folder, out, draw=spec, settings=settings, execution=execution,
+                                                           force=force, on_progress=print_province_event, stop=stop))
+    print_province(summary, out)
+    code = province_exit_code(summary)
+    if code:
+        raise typer.Exit(code)
 
 
 @command("check-plan", short="独立复核安排是否违反硬性规则 (check a plan)")

@@ -134,3 +134,13 @@ def load_by_path(name: str, relative: str) -> ModuleType:
 def load_generator() -> ModuleType:
     """Import data/generate_county.py (data/ is not a package)."""
     return load_by_path("generate_county", "data/generate_county.py")
+
+
+def break_inspectors(county: Path) -> None:
+    """An expiry date that is no date in the second inspector row (spreadsheet row 3)."""
+    path = county / "inspectors.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[2].split(",")
+    cells[4] = "不是日期"
+    lines[2] = ",".join(cells)
+    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")

@@ -272,7 +272,7 @@ def test_version() -> None:
 def test_help_shows_no_python_type_names_and_whole_summaries() -> None:
     top = runner.invoke(app, ["--help"]).output
     assert "..." not in top.split("Commands:")[1], top  # summaries are not cut off
-    for command in ("validate", "demo", "draw", "verify", "schedule", "check-plan", "export", "serve"):
+    for command in ("validate", "demo", "draw", "verify", "schedule", "check-plan", "export", "serve", "province"):
         text = runner.invoke(app, [command, "--help"]).output
         for leak in ("<list", "<path>", "<str>", "<int>", "<float>", "{paths}", "[Path]", "<bool>"):
             assert leak not in text, (command, leak, text)

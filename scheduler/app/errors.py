@@ -57,6 +57,10 @@ class ResultsRejected(UseCaseError):
         self.report = report
 
 
+class ClusterUnavailable(UseCaseError):
+    """The Dask cluster cannot be reached or started."""
+
+
 class SolveCancelled(UseCaseError):
     exit_code = 130
 

@@ -24,7 +24,7 @@ from scheduler.app.errors import OutputRefused
 from scheduler.atomic import staged_dir, write_text
 
 MARKER = ".onevisit-output.json"
-KINDS = {"draw": "抽取结果", "schedule": "安排结果", "export": "导出文件", "demo": "演示结果"}
+KINDS = {"draw": "抽取结果", "schedule": "安排结果", "export": "导出文件", "demo": "演示结果", "province": "省级安排结果"}
 
 
 def _marker(folder: Path) -> dict[str, object]:
