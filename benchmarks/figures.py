@@ -10,6 +10,10 @@ are measured the same way.  Pure functions, no I/O.
   two agencies.
 - ``violations``: the independent checker's violations, total and by rule.
 - ``busiest_week_ratio``: see :func:`busiest_week_ratio`.
+
+Several plans of the same window (a province's counties) are measured as
+one: :func:`merge_plans` makes one document of them (:func:`slim` first
+keeps only what the figures read).
 """
 
 from __future__ import annotations
@@ -77,3 +81,36 @@ def plan_figures(doc: Mapping[str, Any], violation_rules: Iterable[int], workday
 
 def ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
+
+
+def slim(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """What the figures (and the per-agency sizes) read of a plan document:
+    each visit's enterprise, agencies and date, each unassigned visit's
+    enterprise and agencies, the statistics, the draw's hash and the solver."""
+    audit = doc.get("audit", {})
+    return {"visits": [{"uscc": v["uscc"], "agencies": list(v["agencies"]), "date": v["date"]} for v in doc["visits"]],
+            "unassigned": [{"uscc": v["uscc"], "agencies": list(v["agencies"])} for v in doc.get("unassigned", [])],
+            "statistics": dict(doc["statistics"]),
+            "audit": {"draw_manifest_sha256": audit.get("draw_manifest_sha256", ""), "solver": dict(audit.get("solver", {}))}}
+
+
+def merge_plans(docs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """One plan document standing for several plans of the same window: their
+    visits and unassigned visits together; officer-day-township uses and the
+    lower bound given the drawn teams summed, the gap to the bound from those
+    sums; the as-drawn share over all scheduled visits (each plan's share
+    weighted by its scheduled visits)."""
+    visits: list[Any] = []
+    unassigned: list[Any] = []
+    uses = bound = as_drawn = 0
+    for doc in docs:
+        st = doc["statistics"]
+        visits += doc["visits"]
+        unassigned += doc.get("unassigned", [])
+        uses += st["officer_day_township_uses"]
+        bound += st["lower_bound_uses_given_teams"]
+        as_drawn += round(st["as_drawn_share"] * len(doc["visits"]))  # the share is rounded to 6 places
+    return {"visits": visits, "unassigned": unassigned,
+            "statistics": {"officer_day_township_uses": uses, "lower_bound_uses_given_teams": bound,
+                           "gap_to_bound": uses / bound - 1 if bound else 0.0,
+                           "as_drawn_share": as_drawn / len(visits) if visits else 0.0}}

@@ -8,24 +8,21 @@ and the published draw that OneVisit schedules.
   enterprises, 20 townships, 800 inspectors, 10 agencies, the items' ratios
   scaled until about 5,000 enterprises are drawn; the draw's plain seed is
   the seed.
-- ``province``: provided by ``scheduler.province`` once it exists (province
-  scheduling on Dask, being built): that module's
-  ``benchmark_instance(seed)`` returns the pair.  Until then it raises
-  :class:`InstanceUnavailable`.
 
-To add an instance, add a function to :data:`INSTANCES`.
+To add a county instance, add a function to :data:`INSTANCES`.  The
+province (many counties, scheduled on Dask) is not one pair of inputs and
+draw: it has its own module, benchmarks/province_run.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 # isort: off
 import common  # noqa: F401  (first: puts the repository and data/ on the import path)
@@ -45,7 +42,19 @@ Instance = tuple[Inputs, PublishedDraw]
 
 
 class InstanceUnavailable(Exception):
-    """The instance cannot be built on this checkout (yet)."""
+    """The instance cannot be built on this checkout or with these options."""
+
+
+def describe(inputs: Inputs, draw: PublishedDraw) -> dict[str, Any]:
+    """The instance's size."""
+    ds, rnd = inputs.dataset, inputs.round
+    assert rnd is not None
+    return {"enterprises": len(ds.enterprises), "townships": int(ds.enterprises["township"].nunique()),
+            "inspectors": len(ds.inspectors), "agencies": len({i.agency for i in ds.items}), "items": len(ds.items),
+            "window": [rnd.start.isoformat(), rnd.end.isoformat()],
+            "working_days": len(inputs.calendar.workdays(rnd.start, rnd.end)),
+            "drawn_enterprises": len(draw.selection),
+            "drawn_item_inspections": sum(len(items) for items in draw.selection.values())}
 
 
 def county_s(seed: int) -> Instance:
@@ -89,24 +98,7 @@ def county_l(seed: int) -> Instance:
     return inputs, PublishedDraw.from_result(result)
 
 
-PROVINCE_MODULE = "scheduler.province"
-
-
-def province(seed: int) -> Instance:
-    """A province, from ``scheduler.province.benchmark_instance(seed)``."""
-    if importlib.util.find_spec(PROVINCE_MODULE) is None:
-        raise InstanceUnavailable(f"province: not yet available ({PROVINCE_MODULE} does not exist in this checkout; "
-                                  "province scheduling on Dask is being built)")
-    module = importlib.import_module(PROVINCE_MODULE)
-    build = getattr(module, "benchmark_instance", None)
-    if build is None:
-        raise InstanceUnavailable(f"province: not yet available ({PROVINCE_MODULE} has no benchmark_instance(seed))")
-    instance: Instance = build(seed)
-    return instance
-
-
 INSTANCES: dict[str, Callable[[int], Instance]] = {
     "county-s": county_s,
     "county-l": county_l,
-    "province": province,
 }

@@ -10,6 +10,8 @@ so in ``rss_source``.
 
 The instance (inputs and published draw) reaches the child as a pickle file
 written once by the parent; the step is timed alone, after loading it.
+:func:`run_call` runs any importable function of one picklable argument
+the same way (the province's steps, which read their folders themselves).
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scheduler.draw.published import PublishedDraw
 from scheduler.io import Inputs
 
 STATUS = Path("/proc/self/status")
 Step = Callable[[Inputs, PublishedDraw, Any], Any]
+A = TypeVar("A")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class Measured:
     result: Any  # what the step returned
     seconds: float  # wall time of the step alone
     peak_rss_mib: float  # peak RSS of the fresh process: loading the instance, then the step
-    loaded_rss_mib: float | None  # RSS once the instance is loaded, before the step (None without /proc)
+    loaded_rss_mib: float | None  # RSS once the instance is loaded (run_call: at the start), before the step (None without /proc)
     rss_source: str
 
 
@@ -77,9 +80,29 @@ def _child(step: Step, instance: Path, argument: Any) -> Measured:
     return Measured(result, seconds, peak, loaded, source)
 
 
+def _call(fn: Callable[[A], Any], argument: A) -> Measured:
+    started = _status_mib("VmRSS")
+    t0 = time.perf_counter()
+    result = fn(argument)
+    seconds = time.perf_counter() - t0
+    peak, source = peak_rss()
+    return Measured(result, seconds, peak, started, source)
+
+
+def _fresh_process(target: Callable[..., Measured], *args: Any) -> Measured:
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(target, *args).result()
+
+
 def run_isolated(step: Step, instance: Path, argument: Any) -> Measured:
     """``step(inputs, draw, argument)`` in a new process started with the
     'spawn' context; *step* must be importable by name (a module-level
     function of an importable module)."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_child, step, instance, argument).result()
+    return _fresh_process(_child, step, instance, argument)
+
+
+def run_call(fn: Callable[[A], Any], argument: A) -> Measured:
+    """``fn(argument)`` in a new process started with the 'spawn' context,
+    timed and measured as :func:`run_isolated` measures a step (the RSS
+    before the step is the fresh process's, once it has imported *fn*)."""
+    return _fresh_process(_call, fn, argument)

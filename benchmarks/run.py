@@ -2,6 +2,8 @@
 
     python benchmarks/run.py [--instances county-s county-l province] [--json out.json]
                              [--time-limit S] [--seed N] [--keep DIR]
+                             [--province-counties K] [--province-enterprises N] [--province-dir DIR]
+                             [--province-workers W] [--province-serial]
 
 For each instance (benchmarks/instances.py) it builds the inputs and the
 published draw, then runs, each in a fresh process (benchmarks/isolated.py):
@@ -11,11 +13,15 @@ published draw, then runs, each in a fresh process (benchmarks/isolated.py):
 - the baseline, today's per-agency procedure (benchmarks/baseline.py), at
   OneVisit's per-agency sample sizes, seeded by ``--seed``;
 
-and checks both plans with the independent checker.  It prints one table
+and checks both plans with the independent checker.  The province (K
+counties, OneVisit on a Dask LocalCluster through the province use case,
+the baseline county by county) is measured by benchmarks/province_run.py.
+It prints one table
 (rows: the figures of benchmarks/figures.py, the scheduling wall time and
 the step's peak memory; columns: instance × OneVisit, baseline, ratio) and,
 with ``--json``, writes every figure with the machine, the command and the
-date.  ``--keep DIR`` writes both plans there as JSON.
+date.  ``--keep DIR`` writes both plans there as JSON (the province: the
+use case's output folder and one baseline plan per county).
 
 Exits 1 when a requested instance is not available (the others still run).
 What each figure means: docs/benchmarks.md.
@@ -39,33 +45,23 @@ from typing import Any
 
 # isort: off
 import common  # noqa: F401  (first: puts the repository and data/ on the import path)
+import province_run
 import steps
 from baseline import per_agency_sizes
 from figures import RULES, plan_figures, ratio
-from instances import INSTANCES, Instance, InstanceUnavailable
+from instances import INSTANCES, Instance, InstanceUnavailable, describe
 from isolated import Measured, run_isolated, save_instance
 # isort: on
 
 from scheduler.app.scheduling import check
 from scheduler.assign.solver import SolverSettings
-from scheduler.draw.published import PublishedDraw
 from scheduler.io import Inputs
 
 DEFAULT_INSTANCES = ("county-s", "county-l")
+PROVINCE = province_run.NAME
+CHOICES = (*INSTANCES, PROVINCE)
 DEFAULT_SEED = 20261012
-RATIOS = ("visits", "officer_day_township_uses")  # OneVisit / baseline
-
-
-def describe(inputs: Inputs, draw: PublishedDraw) -> dict[str, Any]:
-    """The instance's size."""
-    ds, rnd = inputs.dataset, inputs.round
-    assert rnd is not None
-    return {"enterprises": len(ds.enterprises), "townships": int(ds.enterprises["township"].nunique()),
-            "inspectors": len(ds.inspectors), "agencies": len({i.agency for i in ds.items}), "items": len(ds.items),
-            "window": [rnd.start.isoformat(), rnd.end.isoformat()],
-            "working_days": len(inputs.calendar.workdays(rnd.start, rnd.end)),
-            "drawn_enterprises": len(draw.selection),
-            "drawn_item_inspections": sum(len(items) for items in draw.selection.values())}
+RATIOS = province_run.RATIOS  # OneVisit / baseline
 
 
 def evaluate(doc: dict[str, Any], inputs: Inputs, *, solver: bool) -> dict[str, Any]:
@@ -168,14 +164,49 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--instances", nargs="+", choices=list(INSTANCES), default=list(DEFAULT_INSTANCES))
+    parser.add_argument("--instances", nargs="+", choices=list(CHOICES), default=list(DEFAULT_INSTANCES))
     parser.add_argument("--json", type=Path, help="write every figure, the machine, the command and the date here")
     parser.add_argument("--time-limit", type=float, default=SolverSettings().time_limit,
                         help="CP-SAT wall-clock limit in seconds (the CLI default)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help="the baseline's seed, and county-l's plain draw seed (county-s draws as the demo)")
+                        help="the baseline's seed, and county-l's and the province's plain draw seed "
+                             "(county-s draws as the demo)")
     parser.add_argument("--keep", type=Path, help="write both plans of each instance into this folder")
+    province = parser.add_argument_group("province")
+    province.add_argument("--province-counties", type=positive, default=province_run.DEFAULT_COUNTIES, metavar="K",
+                          help="counties of the province (default %(default)s)")
+    province.add_argument("--province-enterprises", type=positive, default=province_run.DEFAULT_ENTERPRISES, metavar="N",
+                          help="enterprises per generated county (default %(default)s)")
+    province.add_argument("--province-dir", type=Path, metavar="DIR",
+                          help="the province folder: counties missing from it are generated there, the others reused")
+    province.add_argument("--province-workers", type=positive, default=province_run.DEFAULT_WORKERS, metavar="W",
+                          help="LocalCluster worker processes, one thread each (default %(default)s)")
+    province.add_argument("--province-serial", action="store_true",
+                          help="also schedule the province serially, for the scaling efficiency (doubles its time)")
     return parser.parse_args(argv)
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def measure(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One instance's figures.  Raises :class:`InstanceUnavailable`."""
+    settings = SolverSettings(time_limit=args.time_limit)
+    if name == PROVINCE:
+        options = province_run.ProvinceOptions(args.province_counties, args.province_enterprises, args.province_dir,
+                                               args.province_workers, args.province_serial)
+        return province_run.compare(options, settings, args.seed, keep=args.keep)
+    t0 = time.perf_counter()
+    instance = INSTANCES[name](args.seed)
+    built = time.perf_counter() - t0
+    print(f"{name}: built in {built:.1f} s; measuring OneVisit and the baseline …", flush=True)
+    figures, _, _ = compare(instance, settings, args.seed, keep=args.keep, name=name)
+    figures["build_seconds"] = round(built, 1)
+    return figures
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,23 +216,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                               "machine": machine(), "settings": {"time_limit": args.time_limit, "seed": args.seed,
                                                                  "mode": "fast (wall-clock limit)"},
                               "instances": {}, "unavailable": {}}
-    settings = SolverSettings(time_limit=args.time_limit)
+    if PROVINCE in args.instances:
+        report["settings"]["province"] = {"counties": args.province_counties, "enterprises": args.province_enterprises,
+                                          "dir": None if args.province_dir is None else str(args.province_dir),
+                                          "workers": args.province_workers, "serial": args.province_serial}
     for name in dict.fromkeys(args.instances):
-        t0 = time.perf_counter()
         try:
-            instance = INSTANCES[name](args.seed)
+            report["instances"][name] = measure(name, args)
         except InstanceUnavailable as exc:
             print(exc, file=sys.stderr)
             report["unavailable"][name] = str(exc)
-            continue
-        built = time.perf_counter() - t0
-        print(f"{name}: built in {built:.1f} s; measuring OneVisit and the baseline …", flush=True)
-        figures, _, _ = compare(instance, settings, args.seed, keep=args.keep, name=name)
-        figures["build_seconds"] = round(built, 1)
-        report["instances"][name] = figures
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     if report["instances"]:
         print(table(report["instances"]))
+    if PROVINCE in report["instances"]:
+        print(province_run.run_text(report["instances"][PROVINCE]))
     m = report["machine"]
     print(f"machine: {m['cpu_count']} CPUs, {m['memory_gib']} GiB, {m['platform']}, Python {m['python']}, "
           f"OR-Tools {m['ortools']}; load average {m['load_average_at_start'][0]} at start, "

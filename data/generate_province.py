@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -64,17 +65,27 @@ def round_name(county: str) -> str:
 
 
 def generate(out: Path, *, counties: int = 100, enterprises: int = 50_000, townships: int = 8, inspectors: int = 200,
-             agencies: int = 10, seed: int = 20261124) -> list[Path]:
-    """Write the province into *out*; return the county folders."""
+             agencies: int = 10, seed: int = 20261124, keep_existing: bool = False) -> list[Path]:
+    """Write the province into *out*; return the county folders.  With
+    *keep_existing*, a county whose folder exists is left as it is, and a
+    missing one is written into a hidden staging folder, then renamed, so
+    that an interrupted run leaves no half-written county behind."""
     if counties < 1:
         raise ValueError("counties must be at least 1")
     folders = []
     for spec in county_specs(counties, seed):
         folder = Path(out) / spec.name
-        generate_county.generate(folder, enterprises=enterprises, townships=townships, inspectors=inspectors,
-                                 agencies=agencies, seed=spec.seed, county=spec.name, excel=False)
-        (folder / ROUND_FILE).write_text(generate_county.round_toml(round_name(spec.name)), encoding="utf-8")
         folders.append(folder)
+        if keep_existing and folder.exists():
+            continue
+        target = folder.with_name(f".{spec.name}.partial") if keep_existing else folder
+        if keep_existing:
+            shutil.rmtree(target, ignore_errors=True)
+        generate_county.generate(target, enterprises=enterprises, townships=townships, inspectors=inspectors,
+                                 agencies=agencies, seed=spec.seed, county=spec.name, excel=False)
+        (target / ROUND_FILE).write_text(generate_county.round_toml(round_name(spec.name)), encoding="utf-8")
+        if keep_existing:
+            target.rename(folder)
     return folders
 
 

@@ -119,10 +119,12 @@ def test_a_planted_violation_is_counted_negative_control(outcome: dict[str, Any]
 
 
 def test_an_unavailable_instance_is_reported_and_the_run_exits_1(tmp_path: Path) -> None:
-    code = run.main(["--instances", "province", "--json", str(tmp_path / "p.json")])
+    not_a_folder = tmp_path / "province.txt"
+    not_a_folder.write_text("", encoding="utf-8")
+    code = run.main(["--instances", "province", "--province-dir", str(not_a_folder), "--json", str(tmp_path / "p.json")])
     report = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert code == 1 and report["instances"] == {}
-    assert "not yet available" in report["unavailable"]["province"]
+    assert report["unavailable"]["province"] == f"province: {not_a_folder} is not a folder"
 
 
 W42 = [dt.date(2026, 10, 12) + dt.timedelta(days=d) for d in range(5)]  # Mon 12 – Fri 16 October

@@ -34,3 +34,18 @@ def test_a_province_is_distinct_valid_counties_and_the_same_bytes_every_time(tmp
 def test_county_names_are_distinct() -> None:
     names = gen.county_names(500)
     assert len(set(names)) == 500 and all(len(n) == 3 and n.endswith("县") for n in names)
+
+
+def test_keep_existing_writes_only_the_missing_counties(tmp_path: Path) -> None:
+    options = {"enterprises": 500, "townships": 3, "inspectors": 20, "agencies": 3}
+    gen.generate(tmp_path / "full", counties=2, **options)
+    out = tmp_path / "kept"
+    first = gen.generate(out, counties=1, **options)[0]
+    (first / "marker.txt").write_text("kept", encoding="utf-8")  # a county that exists is not rewritten
+    (out / ".昌安县.partial").mkdir()  # a staging folder left by an interrupted run is replaced
+    (out / ".昌安县.partial" / "stale.csv").write_text("x", encoding="utf-8")
+    folders = gen.generate(out, counties=2, keep_existing=True, **options)
+    assert [f.name for f in folders] == ["宝安县", "昌安县"]
+    assert (first / "marker.txt").read_text(encoding="utf-8") == "kept"
+    assert files(out / "昌安县") == files(tmp_path / "full" / "昌安县")
+    assert sorted(p.name for p in out.iterdir()) == ["宝安县", "昌安县"]
