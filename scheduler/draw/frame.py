@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scheduler.domain import CreditClass
 from scheduler.draw.rule import DrawRule
+from scheduler.uscc import LENGTH, code_bytes
 
 CLASSES = tuple(c.value for c in CreditClass)
 FRAME_HEADER = b"item,credit_class,uscc\n"
@@ -33,30 +36,70 @@ class Eligibility:
     excluded: dict[str, int]
 
 
+def _strings(values: pd.Series) -> pa.ChunkedArray:
+    """A text column as arrow strings (the column's own buffers when it is
+    arrow-backed)."""
+    arrow = pa.array(values, type=pa.string(), from_pandas=True)
+    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+
+
+def _positions(keys: pd.Series, table: pd.Index) -> npt.NDArray[np.intp]:
+    """For each of *keys*, its position in *table* (-1 when absent): one hash
+    lookup per row in arrow, not a Python dictionary of millions."""
+    found = pc.index_in(_strings(keys), value_set=pa.array([str(k) for k in table], pa.string()))
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.intp)
+
+
+def _datetimes(values: pd.Series) -> npt.NDArray[np.datetime64]:
+    """Dates (``datetime.date``, None) as ``datetime64[ns]``, NaT where
+    missing; each distinct date is converted once."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.to_numpy(dtype="datetime64[ns]")
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if len(uniques):
+        converted = pd.to_datetime(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(dtype="datetime64[ns]")
+        present = codes >= 0
+        out[present] = converted[codes[present]]
+    return out
+
+
+def _looked_up(enterprises: pd.DataFrame, per_uscc: pd.Series, missing: object) -> npt.NDArray[np.generic]:
+    """``enterprises["uscc"].map(per_uscc)`` with *missing* for the absent."""
+    pos = _positions(enterprises["uscc"], per_uscc.index)
+    values = per_uscc.to_numpy()
+    out = np.full(len(pos), missing, dtype=values.dtype)
+    out[pos >= 0] = values[pos[pos >= 0]]
+    return out
+
+
 def last_inspection(enterprises: pd.DataFrame, history: pd.DataFrame | None) -> pd.Series:
     """Latest of 上次检查日期 and the enterprise's history rows (or NaT)."""
-    last = pd.to_datetime(enterprises["last_inspected"], errors="coerce")
+    last = _datetimes(enterprises["last_inspected"])
     if history is not None and len(history):
-        hist = history.assign(date=pd.to_datetime(history["date"], errors="coerce")).groupby("uscc")["date"].max()
-        from_history = enterprises["uscc"].map(hist)
-        last = pd.concat([last, pd.to_datetime(from_history)], axis=1).max(axis=1)
-    return last
+        dates = pd.Series(_datetimes(history["date"]), index=history.index)
+        hist = dates.groupby(history["uscc"].to_numpy(dtype=object)).max()
+        from_history = _looked_up(enterprises, hist, np.datetime64("NaT"))
+        later = ~np.isnat(from_history) & (np.isnat(last) | (from_history > last))
+        last = np.where(later, from_history, last)
+    return pd.Series(last, index=enterprises.index)
 
 
 def eligibility(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFrame | None) -> Eligibility:
-    active = enterprises["status"].isin(list(rule.statuses)).to_numpy()
+    active = enterprises["status"].isin(list(rule.statuses)).to_numpy(dtype=bool)
     excluded = {"inactive": int((~active).sum()), "cooldown": 0, "yearly_cap": 0}
     mask = active.copy()
     if rule.cooldown_days > 0:
-        last = last_inspection(enterprises, history)
-        cutoff = pd.Timestamp(rule.reference_date - dt.timedelta(days=rule.cooldown_days))
-        cooling = (last > cutoff).to_numpy() & mask
+        last = last_inspection(enterprises, history).to_numpy()
+        cutoff = np.datetime64(rule.reference_date - dt.timedelta(days=rule.cooldown_days), "ns")
+        cooling = (last > cutoff) & mask
         excluded["cooldown"] = int(cooling.sum())
         mask &= ~cooling
     if rule.yearly_cap is not None and history is not None and len(history):
-        dates = pd.to_datetime(history["date"], errors="coerce")
+        dates = pd.to_datetime(pd.Series(_datetimes(history["date"])), errors="coerce")
         this_year = history.loc[(dates.dt.year == rule.reference_date.year).to_numpy()]
-        counts = enterprises["uscc"].map(this_year.groupby("uscc").size()).fillna(0).to_numpy()
+        per_uscc = this_year.groupby(this_year["uscc"].to_numpy(dtype=object)).size()
+        counts = _looked_up(enterprises, per_uscc, 0)
         capped = (counts >= rule.yearly_cap) & mask
         excluded["yearly_cap"] = int(capped.sum())
         mask &= ~capped
@@ -99,14 +142,34 @@ def _tag_matrix(tags: pd.Series, wanted: set[str]) -> dict[str, npt.NDArray[np.b
     return out
 
 
+def uscc_bytes(values: pd.Series) -> npt.NDArray[np.bytes_]:
+    """USCCs as a numpy ``S18`` array, straight from the arrow buffer when
+    every code has 18 bytes (always, for a validated roster)."""
+    codes = _strings(values)
+    if len(codes) and pc.all(pc.equal(pc.binary_length(codes), LENGTH)).as_py():
+        return code_bytes(codes)
+    return values.to_numpy(dtype="S18")
+
+
+def uscc_order(uscc: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
+    """Indices sorting *uscc* byte-wise (stable); no sort for a roster
+    already in USCC order (as registries export it)."""
+    if len(uscc) < 2 or bool((uscc[1:] >= uscc[:-1]).all()):
+        return np.arange(len(uscc), dtype=np.intp)
+    return np.argsort(uscc, kind="stable")
+
+
 def build_frames(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFrame | None) -> Frames:
     elig = eligibility(rule, enterprises, history)
     eligible = enterprises.loc[elig.mask, ["uscc", "credit_class", "tags"]]
-    order = np.argsort(eligible["uscc"].to_numpy(dtype="S18"), kind="stable")
-    eligible = eligible.iloc[order]
-    uscc = eligible["uscc"].to_numpy(dtype="S18")
-    cls = np.asarray(eligible["credit_class"].map({c: i for i, c in enumerate(CLASSES)}), dtype=np.uint8)
-    tag_masks = _tag_matrix(eligible["tags"].reset_index(drop=True), {t for i in rule.items for t in i.target_tags})
+    uscc = uscc_bytes(eligible["uscc"])
+    order = uscc_order(uscc)
+    uscc = uscc[order]
+    classes = pc.index_in(_strings(eligible["credit_class"]), value_set=pa.array(CLASSES))
+    cls = np.asarray(pc.fill_null(classes, 0).to_numpy(zero_copy_only=False), dtype=np.uint8)[order]
+    tags = eligible["tags"].iloc[order].reset_index(drop=True)
+    del eligible
+    tag_masks = _tag_matrix(tags, {t for i in rule.items for t in i.target_tags})
     members: dict[str, npt.NDArray[np.intp]] = {}
     for item in rule.items:
         if item.target_tags:
