@@ -104,14 +104,21 @@ def check_chars_bytes(bodies: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     return _ALPHABET_BYTES[(31 - total % 31) % 31]
 
 
+#: Codes checked per numpy batch (bounds the temporary arrays to a few MiB).
+_BATCH = 1 << 16
+
+
 def _valid_rows(raw: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
     """Validity of an ``(n, 18)`` array of bytes: every character in the
     alphabet and the right check character (GB 32100-2015)."""
-    values = _LUT[raw].astype(np.int64)
-    chars_ok = (values >= 0).all(axis=1)
-    total = np.where(values[:, :17] < 0, 0, values[:, :17]) @ _WEIGHTS_ARR
-    expected = (31 - total % 31) % 31
-    return chars_ok & (expected == values[:, 17])
+    ok = np.empty(len(raw), dtype=bool)
+    for start in range(0, len(raw), _BATCH):
+        values = _LUT[raw[start : start + _BATCH]]
+        chars_ok = (values >= 0).all(axis=1)
+        total = np.where(values[:, :17] < 0, 0, values[:, :17]).astype(np.int64) @ _WEIGHTS_ARR
+        expected = (31 - total % 31) % 31
+        ok[start : start + _BATCH] = chars_ok & (expected == values[:, 17])
+    return ok
 
 
 def valid_mask(codes: npt.NDArray[np.object_] | list[str]) -> npt.NDArray[np.bool_]:
@@ -157,7 +164,7 @@ def normalise_column(codes: pa.ChunkedArray) -> pa.ChunkedArray:
     out = pc.ascii_upper(codes) if _bool(pc.match_substring_regex(codes, "[a-z]")).any() else codes
     if odd.any():
         idx = np.flatnonzero(odd)
-        fixed = pa.array([normalise(c) for c in codes.take(pa.array(idx)).to_pylist()], pa.string())
+        fixed = pa.array([normalise(c) for c in codes.take(pa.array(idx)).to_pylist()], codes.type)
         out = pa.chunked_array([pc.replace_with_mask(out.combine_chunks(), pa.array(odd), fixed)])
     return out
 
@@ -168,15 +175,14 @@ def _fixed_width(codes: pa.ChunkedArray) -> npt.NDArray[np.uint8]:
     flat = codes.combine_chunks() if codes.num_chunks != 1 else codes.chunk(0)
     if len(flat) == 0:
         return np.zeros((0, LENGTH), dtype=np.uint8)
-    offsets = np.frombuffer(flat.buffers()[1], dtype=np.int32)[flat.offset : flat.offset + len(flat) + 1]
+    kind = np.int64 if flat.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(flat.buffers()[1], dtype=kind)[flat.offset : flat.offset + len(flat) + 1]
     data = np.frombuffer(flat.buffers()[2], dtype=np.uint8)
     return data[offsets[0] : offsets[-1]].reshape(-1, LENGTH)
 
 
 def valid_column(codes: pa.ChunkedArray) -> npt.NDArray[np.bool_]:
     """:func:`valid_mask` of an arrow string column of normalised codes."""
-    if codes.type == pa.large_string():
-        codes = codes.cast(pa.string())
     ok = np.zeros(len(codes), dtype=bool)
     right_len = np.asarray(pc.binary_length(codes).to_numpy(zero_copy_only=False)) == LENGTH
     idx = np.flatnonzero(right_len)
@@ -188,6 +194,4 @@ def valid_column(codes: pa.ChunkedArray) -> npt.NDArray[np.bool_]:
 
 def code_bytes(codes: pa.ChunkedArray) -> npt.NDArray[np.bytes_]:
     """Valid normalised codes as a numpy ``S18`` array (ASCII bytes)."""
-    if codes.type == pa.large_string():
-        codes = codes.cast(pa.string())
     return np.ascontiguousarray(_fixed_width(codes)).view(f"S{LENGTH}").reshape(-1)

@@ -167,9 +167,9 @@ def build_frames(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFram
     uscc = uscc[order]
     classes = pc.index_in(_strings(eligible["credit_class"]), value_set=pa.array(CLASSES))
     cls = np.asarray(pc.fill_null(classes, 0).to_numpy(zero_copy_only=False), dtype=np.uint8)[order]
-    tags = eligible["tags"].iloc[order].reset_index(drop=True)
+    wanted = {t for i in rule.items for t in i.target_tags}
+    tag_masks = {tag: has[order] for tag, has in _tag_matrix(eligible["tags"], wanted).items()}
     del eligible
-    tag_masks = _tag_matrix(tags, {t for i in rule.items for t in i.target_tags})
     members: dict[str, npt.NDArray[np.intp]] = {}
     for item in rule.items:
         if item.target_tags:

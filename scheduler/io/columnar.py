@@ -143,7 +143,7 @@ def read_body(source: SourceLike, head: CsvHead, skip_lines: int) -> list[pa.Chu
                                     encoding="utf8" if head.encoding == "utf-8" else head.encoding)
     parse_options = pcsv.ParseOptions(delimiter=head.delimiter, newlines_in_values=True, ignore_empty_lines=False,
                                       invalid_row_handler=rejects)
-    convert_options = pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+    convert_options = pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False,
                                           quoted_strings_can_be_null=False)
     stream = pa.BufferReader(source.data) if isinstance(source, Source) else str(source)
     try:

@@ -232,7 +232,7 @@ def parse_floats(table: Table, key: str, report: Report) -> tuple[npt.NDArray[np
     col = strings.column(table.data[key])
     matches = pc.match_substring_regex(col, _PLAIN_NUMBER)
     plain = strings.mask(matches)
-    numbers = pc.cast(pc.if_else(matches, col, pa.scalar(None, pa.string())), pa.float64())
+    numbers = pc.cast(pc.if_else(matches, col, pa.scalar(None, col.type)), pa.float64())
     values = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
     present = plain.copy()
     other = ~plain & strings.nonempty(col)

@@ -48,16 +48,16 @@ def _col(table: Table, key: str) -> StrColumn:
 
 
 def _report_duplicates(table: Table, keys: StrColumn | list[str], key: str, what: str, report: Report) -> None:
-    codes, uniques = strings.factorize(strings.column(keys))
-    if not len(codes):
+    codes, uniques = strings.encode(strings.column(keys))
+    if len(codes) == len(uniques):
         return
     counts = np.bincount(codes, minlength=len(uniques))
-    repeated = np.array([bool(u) for u in uniques], dtype=bool) & (counts > 1)
+    repeated = strings.nonempty(pa.chunked_array([uniques])) & (counts > 1)
     if not repeated.any():
         return
     first_row: dict[str, int] = {}
     for i in np.flatnonzero(repeated[codes]).tolist():
-        value = uniques[codes[i]]
+        value = str(uniques[int(codes[i])].as_py())
         row = table.row(i)
         if value in first_row:
             report.error(table.file, row, table.header(key), f"{what}「{shown(value)}」重复（与第 {first_row[value]} 行相同）")
@@ -108,6 +108,7 @@ def read_enterprises(path: SourceLike, report: Report) -> pd.DataFrame | None:
     for i in np.flatnonzero(strings.equals(_col(table, "credit_class"), "")).tolist():
         report.error(file, table.row(i), table.header("credit_class"), "信用风险分类为空")
     class_text = pa.array([c.value if c is not None else "" for c in classes.values], pa.string())
+    credit_class = pa.chunked_array([class_text.take(pa.array(classes.codes % len(classes.values)))], type=pa.string())
 
     if "status" not in table.data:
         report.warning(file, None, None, "没有「登记状态」列：全部按存续处理")
@@ -147,7 +148,7 @@ def read_enterprises(path: SourceLike, report: Report) -> pd.DataFrame | None:
         "lon": coords["lon"],
         "lat": coords["lat"],
         "industry": strings.series(_col(table, "industry")),
-        "credit_class": strings.series(pa.chunked_array([class_text.take(pa.array(classes.codes % len(classes.values)))], type=pa.string())),
+        "credit_class": strings.series(credit_class),
         "tags": strings.series(_mapped(_col(table, "tags"), _tag_text)),
         "status": strings.series(status),
         "last_inspected": last,

@@ -44,8 +44,6 @@ def column(values: pd.Series | Sequence[str] | pa.Array | pa.ChunkedArray) -> St
     else:
         items = values.tolist() if isinstance(values, pd.Series) else list(values)
         out = pa.chunked_array([pa.array([str(v) for v in items], pa.string())], type=pa.string())
-    if out.type == pa.large_string():
-        out = out.cast(pa.string())
     return out
 
 
@@ -95,13 +93,15 @@ def strip(col: StrColumn) -> StrColumn:
     (no copy of millions of names)."""
     chunks = []
     for chunk in col.chunks:
-        candidates = _may_need_strip(chunk)
-        if candidates.any():
-            idx = pa.array(np.flatnonzero(candidates))
-            trimmed = pc.utf8_trim(chunk.take(idx), characters=WHITESPACE)
-            replace = np.zeros(len(chunk), dtype=bool)
-            replace[candidates] = True
-            chunk = pc.replace_with_mask(chunk, pa.array(replace), trimmed)
+        candidates = np.flatnonzero(_may_need_strip(chunk))
+        if len(candidates):
+            before = chunk.take(pa.array(candidates))
+            trimmed = pc.utf8_trim(before, characters=WHITESPACE)
+            changed = mask(pc.not_equal(pc.binary_length(before), pc.binary_length(trimmed)))
+            if changed.any():
+                replace = np.zeros(len(chunk), dtype=bool)
+                replace[candidates[changed]] = True
+                chunk = pc.replace_with_mask(chunk, pa.array(replace), trimmed.filter(pa.array(changed)))
         chunks.append(chunk)
     return pa.chunked_array(chunks, type=col.type)
 
@@ -120,14 +120,20 @@ def equals(col: StrColumn, text: str) -> npt.NDArray[np.bool_]:
     return mask(pc.equal(col, text))
 
 
+def encode(col: StrColumn) -> tuple[npt.NDArray[np.intp], pa.Array]:
+    """Codes and distinct values (an arrow array, in order of first
+    appearance): ``uniques[codes[i]] == cell i``."""
+    if not len(col):
+        return np.zeros(0, dtype=np.intp), pa.array([], pa.string())
+    encoded = pc.dictionary_encode(col).combine_chunks()
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False), encoded.dictionary
+
+
 def factorize(col: StrColumn) -> tuple[npt.NDArray[np.intp], list[str]]:
-    """Codes and distinct values (in order of first appearance):
-    ``uniques[codes[i]] == cell i``."""
-    encoded = pc.dictionary_encode(col).combine_chunks() if len(col) else None
-    if encoded is None:
-        return np.zeros(0, dtype=np.intp), []
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
-    return codes, encoded.dictionary.to_pylist()
+    """:func:`encode` with the distinct values as Python strings (for
+    columns with few of them: classes, dates, statuses, tags)."""
+    codes, uniques = encode(col)
+    return codes, uniques.to_pylist()
 
 
 def series(col: StrColumn) -> pd.Series:
