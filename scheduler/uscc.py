@@ -152,6 +152,21 @@ def valid_mask(codes: npt.NDArray[np.object_] | list[str]) -> npt.NDArray[np.boo
 _ASCII_SPACE = "[\t\n\x0b\x0c\r\x1c-\x1f ]"
 
 
+#: Bytes that :func:`normalise` may change: white space, lower case, non-ASCII.
+_UNUSUAL = np.zeros(256, dtype=bool)
+_UNUSUAL[[ord(c) for c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f abcdefghijklmnopqrstuvwxyz"]] = True
+_UNUSUAL[0x80:] = True
+
+
+def _used_bytes(chunk: pa.Array) -> npt.NDArray[np.uint8]:
+    """The bytes of every cell of a string array, concatenated (a view)."""
+    if len(chunk) == 0:
+        return np.zeros(0, dtype=np.uint8)
+    kind = np.int64 if chunk.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=kind)[chunk.offset : chunk.offset + len(chunk) + 1]
+    return np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+
+
 def _bool(values: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.bool_]:
     return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -160,6 +175,8 @@ def normalise_column(codes: pa.ChunkedArray) -> pa.ChunkedArray:
     """:func:`normalise` of every cell of an arrow string column: ASCII
     cells are upper-cased in arrow, the few others (white space inside,
     full-width characters) go through :func:`normalise` itself."""
+    if not any(_UNUSUAL[_used_bytes(chunk)].any() for chunk in codes.chunks):
+        return codes  # upper-case ASCII without white space: nothing to do
     odd = ~_bool(pc.string_is_ascii(codes)) | _bool(pc.match_substring_regex(codes, _ASCII_SPACE))
     out = pc.ascii_upper(codes) if _bool(pc.match_substring_regex(codes, "[a-z]")).any() else codes
     if odd.any():
@@ -170,15 +187,10 @@ def normalise_column(codes: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _fixed_width(codes: pa.ChunkedArray) -> npt.NDArray[np.uint8]:
-    """The UTF-8 bytes of a column whose cells all have 18 bytes, as an
-    ``(n, 18)`` array (a view of the arrow buffer where possible)."""
+    """The bytes of a column whose cells all have 18 bytes, as an ``(n, 18)``
+    array (a view of the arrow buffer when the column has one chunk)."""
     flat = codes.combine_chunks() if codes.num_chunks != 1 else codes.chunk(0)
-    if len(flat) == 0:
-        return np.zeros((0, LENGTH), dtype=np.uint8)
-    kind = np.int64 if flat.type == pa.large_string() else np.int32
-    offsets = np.frombuffer(flat.buffers()[1], dtype=kind)[flat.offset : flat.offset + len(flat) + 1]
-    data = np.frombuffer(flat.buffers()[2], dtype=np.uint8)
-    return data[offsets[0] : offsets[-1]].reshape(-1, LENGTH)
+    return _used_bytes(flat).reshape(-1, LENGTH)
 
 
 def valid_column(codes: pa.ChunkedArray) -> npt.NDArray[np.bool_]:

@@ -43,11 +43,58 @@ def _strings(values: pd.Series) -> pa.ChunkedArray:
     return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
 
 
-def _positions(keys: pd.Series, table: pd.Index) -> npt.NDArray[np.intp]:
-    """For each of *keys*, its position in *table* (-1 when absent): one hash
-    lookup per row in arrow, not a Python dictionary of millions."""
-    found = pc.index_in(_strings(keys), value_set=pa.array([str(k) for k in table], pa.string()))
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.intp)
+def uscc_bytes(values: pd.Series) -> npt.NDArray[np.bytes_]:
+    """USCCs as a numpy ``S18`` array, straight from the arrow buffer when
+    every code has 18 bytes (always, for a validated roster)."""
+    codes = _strings(values)
+    if len(codes) and pc.all(pc.equal(pc.binary_length(codes), LENGTH)).as_py():
+        return code_bytes(codes)
+    return values.to_numpy(dtype="S18")
+
+
+def uscc_order(uscc: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
+    """Indices sorting *uscc* byte-wise (stable); no sort for a roster
+    already in USCC order (as registries export it)."""
+    if is_sorted(uscc):
+        return np.arange(len(uscc), dtype=np.intp)
+    return np.argsort(uscc, kind="stable")
+
+
+def is_sorted(uscc: npt.NDArray[np.bytes_]) -> bool:
+    return len(uscc) < 2 or bool((uscc[1:] >= uscc[:-1]).all())
+
+
+@dataclass(frozen=True)
+class UsccIndex:
+    """The roster's USCCs as bytes, sorted once: finds the roster row of the
+    history's codes by binary search (no hash table of millions)."""
+
+    codes: npt.NDArray[np.bytes_]  # S18, roster order
+    order: npt.NDArray[np.intp]  # sorts codes
+    in_order: bool  # the roster is already sorted by USCC
+
+    @classmethod
+    def of(cls, enterprises: pd.DataFrame) -> UsccIndex:
+        codes = uscc_bytes(enterprises["uscc"])
+        in_order = is_sorted(codes)
+        return cls(codes, np.arange(len(codes), dtype=np.intp) if in_order else np.argsort(codes, kind="stable"), in_order)
+
+    def positions(self, values: pd.Series) -> npt.NDArray[np.intp]:
+        """The roster row of each code of *values* (-1 when not in the roster)."""
+        out = np.full(len(values), -1, dtype=np.intp)
+        if not len(values) or not len(self.codes):
+            return out
+        text = _strings(values)
+        ok = np.asarray(pc.equal(pc.binary_length(text), LENGTH).to_numpy(zero_copy_only=False), dtype=bool)
+        keys = code_bytes(text.filter(pa.array(ok))) if ok.any() else np.zeros(0, dtype="S18")
+        ordered = self.codes if self.in_order else self.codes[self.order]
+        by_key = np.argsort(keys, kind="stable")  # sorted keys search several times faster
+        at = np.empty(len(keys), dtype=np.intp)
+        at[by_key] = np.minimum(np.searchsorted(ordered, keys[by_key]), len(ordered) - 1)
+        hit = ordered[at] == keys
+        rows = np.flatnonzero(ok)
+        out[rows[hit]] = self.order[at[hit]]
+        return out
 
 
 def _datetimes(values: pd.Series) -> npt.NDArray[np.datetime64]:
@@ -64,42 +111,44 @@ def _datetimes(values: pd.Series) -> npt.NDArray[np.datetime64]:
     return out
 
 
-def _looked_up(enterprises: pd.DataFrame, per_uscc: pd.Series, missing: object) -> npt.NDArray[np.generic]:
-    """``enterprises["uscc"].map(per_uscc)`` with *missing* for the absent."""
-    pos = _positions(enterprises["uscc"], per_uscc.index)
-    values = per_uscc.to_numpy()
-    out = np.full(len(pos), missing, dtype=values.dtype)
-    out[pos >= 0] = values[pos[pos >= 0]]
-    return out
-
-
-def last_inspection(enterprises: pd.DataFrame, history: pd.DataFrame | None) -> pd.Series:
+def last_inspection(enterprises: pd.DataFrame, history: pd.DataFrame | None, index: UsccIndex | None = None) -> pd.Series:
     """Latest of 上次检查日期 and the enterprise's history rows (or NaT)."""
-    last = _datetimes(enterprises["last_inspected"])
+    rows = None
     if history is not None and len(history):
-        dates = pd.Series(_datetimes(history["date"]), index=history.index)
-        hist = dates.groupby(history["uscc"].to_numpy(dtype=object)).max()
-        from_history = _looked_up(enterprises, hist, np.datetime64("NaT"))
-        later = ~np.isnat(from_history) & (np.isnat(last) | (from_history > last))
-        last = np.where(later, from_history, last)
-    return pd.Series(last, index=enterprises.index)
+        rows = (index or UsccIndex.of(enterprises)).positions(history["uscc"])
+    return pd.Series(_latest(enterprises, history, rows), index=enterprises.index)
 
 
-def eligibility(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFrame | None) -> Eligibility:
+def _latest(enterprises: pd.DataFrame, history: pd.DataFrame | None,
+            rows: npt.NDArray[np.intp] | None) -> npt.NDArray[np.datetime64]:
+    """:func:`last_inspection`, given the roster row of each history row."""
+    last = _datetimes(enterprises["last_inspected"])
+    if history is None or rows is None:
+        return last
+    dates = _datetimes(history["date"])
+    hit = rows >= 0
+    latest = last.view(np.int64).copy()  # NaT is the smallest int64: a maximum ignores it
+    np.maximum.at(latest, rows[hit], dates.view(np.int64)[hit])
+    return latest.view("datetime64[ns]")
+
+
+def eligibility(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFrame | None,
+                index: UsccIndex | None = None) -> Eligibility:
     active = enterprises["status"].isin(list(rule.statuses)).to_numpy(dtype=bool)
     excluded = {"inactive": int((~active).sum()), "cooldown": 0, "yearly_cap": 0}
     mask = active.copy()
+    rows = None  # the roster row of each history row
+    if history is not None and len(history) and (rule.cooldown_days > 0 or rule.yearly_cap is not None):
+        rows = (index or UsccIndex.of(enterprises)).positions(history["uscc"])
     if rule.cooldown_days > 0:
-        last = last_inspection(enterprises, history).to_numpy()
+        last = _latest(enterprises, history, rows)
         cutoff = np.datetime64(rule.reference_date - dt.timedelta(days=rule.cooldown_days), "ns")
         cooling = (last > cutoff) & mask
         excluded["cooldown"] = int(cooling.sum())
         mask &= ~cooling
-    if rule.yearly_cap is not None and history is not None and len(history):
-        dates = pd.to_datetime(pd.Series(_datetimes(history["date"])), errors="coerce")
-        this_year = history.loc[(dates.dt.year == rule.reference_date.year).to_numpy()]
-        per_uscc = this_year.groupby(this_year["uscc"].to_numpy(dtype=object)).size()
-        counts = _looked_up(enterprises, per_uscc, 0)
+    if rule.yearly_cap is not None and history is not None and rows is not None:
+        year = _datetimes(history["date"]).astype("datetime64[Y]") == np.datetime64(str(rule.reference_date.year), "Y")
+        counts = np.bincount(rows[year & (rows >= 0)], minlength=len(enterprises))
         capped = (counts >= rule.yearly_cap) & mask
         excluded["yearly_cap"] = int(capped.sum())
         mask &= ~capped
@@ -131,45 +180,32 @@ class Frames:
         return sum(len(m) for m in self.members.values())
 
 
-def _tag_matrix(tags: pd.Series, wanted: set[str]) -> dict[str, npt.NDArray[np.bool_]]:
-    """Per tag, which enterprises carry it (tags are ';'-joined and sorted)."""
-    out: dict[str, npt.NDArray[np.bool_]] = {}
+def _tag_matrix(tags: pd.Series, wanted: set[str], rows: npt.NDArray[np.intp]) -> dict[str, npt.NDArray[np.bool_]]:
+    """Per tag, which of the enterprises at *rows* carry it (tags are
+    ';'-joined and sorted); each distinct tag cell is split once."""
     codes, uniques = pd.factorize(tags)
-    unique_sets = [set(u.split(";")) if u else set() for u in uniques]
+    codes = codes[rows]
+    unique_sets = [set(str(u).split(";")) if u else set() for u in uniques]
+    out: dict[str, npt.NDArray[np.bool_]] = {}
     for tag in wanted:
         has = np.fromiter((tag in s for s in unique_sets), dtype=bool, count=len(unique_sets))
         out[tag] = has[codes] if len(codes) else np.zeros(0, dtype=bool)
     return out
 
 
-def uscc_bytes(values: pd.Series) -> npt.NDArray[np.bytes_]:
-    """USCCs as a numpy ``S18`` array, straight from the arrow buffer when
-    every code has 18 bytes (always, for a validated roster)."""
-    codes = _strings(values)
-    if len(codes) and pc.all(pc.equal(pc.binary_length(codes), LENGTH)).as_py():
-        return code_bytes(codes)
-    return values.to_numpy(dtype="S18")
-
-
-def uscc_order(uscc: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
-    """Indices sorting *uscc* byte-wise (stable); no sort for a roster
-    already in USCC order (as registries export it)."""
-    if len(uscc) < 2 or bool((uscc[1:] >= uscc[:-1]).all()):
-        return np.arange(len(uscc), dtype=np.intp)
-    return np.argsort(uscc, kind="stable")
-
-
 def build_frames(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFrame | None) -> Frames:
-    elig = eligibility(rule, enterprises, history)
-    eligible = enterprises.loc[elig.mask, ["uscc", "credit_class", "tags"]]
-    uscc = uscc_bytes(eligible["uscc"])
-    order = uscc_order(uscc)
-    uscc = uscc[order]
-    classes = pc.index_in(_strings(eligible["credit_class"]), value_set=pa.array(CLASSES))
-    cls = np.asarray(pc.fill_null(classes, 0).to_numpy(zero_copy_only=False), dtype=np.uint8)[order]
-    wanted = {t for i in rule.items for t in i.target_tags}
-    tag_masks = {tag: has[order] for tag, has in _tag_matrix(eligible["tags"], wanted).items()}
-    del eligible
+    index = UsccIndex.of(enterprises)
+    elig = eligibility(rule, enterprises, history, index)
+    # The roster rows of the eligible enterprises in USCC order: columns are
+    # read at these rows, with no copy of the roster's text columns.
+    rows = np.flatnonzero(elig.mask)
+    if not index.in_order:
+        rows = rows[uscc_order(index.codes[rows])]
+    uscc = index.codes[rows]
+    del index
+    classes = pc.index_in(_strings(enterprises["credit_class"]), value_set=pa.array(CLASSES))
+    cls = np.asarray(pc.fill_null(classes, 0).to_numpy(zero_copy_only=False), dtype=np.uint8)[rows]
+    tag_masks = _tag_matrix(enterprises["tags"], {t for i in rule.items for t in i.target_tags}, rows)
     members: dict[str, npt.NDArray[np.intp]] = {}
     for item in rule.items:
         if item.target_tags:

@@ -114,11 +114,12 @@ def ticket_order(digests: npt.NDArray[np.uint8], tiebreak: npt.NDArray[np.int64]
     Sorted by their first 64 bits; only when two tickets share those (about
     one chance in 10^12 for a million tickets) are all 256 bits and the
     tiebreak compared."""
-    words = digests.view(">u8").reshape(-1, 4).astype(np.uint64)
-    order = np.argsort(words[:, 0], kind="stable")
-    first = words[order, 0]
+    leading = np.ascontiguousarray(digests[:, :8]).view(">u8").reshape(-1).astype(np.uint64)
+    order = np.argsort(leading, kind="stable")
+    first = leading[order]
     if not (first[1:] == first[:-1]).any():
         return order
+    words = digests.view(">u8").reshape(-1, 4).astype(np.uint64)
     keys: list[npt.NDArray[np.generic]] = []
     if tiebreak is not None:
         keys.append(tiebreak)

@@ -68,10 +68,14 @@ def select(rule: DrawRule, frames: Frames, seed: bytes) -> Selection:
         for idx in frames.members.values():
             in_any[idx] = True
         used = np.flatnonzero(in_any)
-        digests = np.zeros((len(frames.uscc), 32), dtype=np.uint8)
-        digests[used] = tickets(seed, frames.uscc[used])
+        if len(used) == len(frames.uscc):  # the usual case: an item without target tags
+            digests = tickets(seed, frames.uscc)
+            order = ticket_order(digests, tiebreak=used.astype(np.int64))
+        else:
+            digests = np.zeros((len(frames.uscc), 32), dtype=np.uint8)
+            digests[used] = tickets(seed, frames.uscc[used])
+            order = used[ticket_order(digests[used], tiebreak=used.astype(np.int64))]
         rank = np.empty(len(frames.uscc), dtype=np.int64)
-        order = used[ticket_order(digests[used], tiebreak=used.astype(np.int64))]
         rank[order] = np.arange(len(order))
     for item, cls, idx in frames.strata():
         ratio = ratios[item][cls]

@@ -224,18 +224,30 @@ def parse_column(
 #: Numbers that arrow's cast reads exactly like ``float()`` (correctly
 #: rounded); anything else goes through :func:`parse_float`.
 _PLAIN_NUMBER = r"^-?[0-9]{1,30}(\.[0-9]{1,30})?$"
+#: Bytes outside ``0-9 . -``: a column without any is cast in one go.
+_NOT_DECIMAL = np.ones(256, dtype=bool)
+_NOT_DECIMAL[[ord(c) for c in "0123456789.-"]] = False
 
 
 def parse_floats(table: Table, key: str, report: Report) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """:func:`parse_float` of every cell, vectorised: the values (NaN where
     absent) and which cells gave a value (``float("nan")`` is a value)."""
     col = strings.column(table.data[key])
+    filled = strings.nonempty(col)
+    if not strings.any_byte(col, _NOT_DECIMAL):
+        # Only digits, points and minus signs: arrow's cast reads every cell
+        # or refuses the column ("1.2.3", "--1"); then cell by cell below.
+        try:
+            numbers = pc.cast(pc.if_else(pc.equal(col, ""), pa.scalar(None, col.type), col), pa.float64())
+            return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64).copy(), filled
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
     matches = pc.match_substring_regex(col, _PLAIN_NUMBER)
     plain = strings.mask(matches)
     numbers = pc.cast(pc.if_else(matches, col, pa.scalar(None, col.type)), pa.float64())
     values = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
     present = plain.copy()
-    other = ~plain & strings.nonempty(col)
+    other = ~plain & filled
     if other.any():
         parsed = parse_distinct(table, key, parse_float, report, mask=other)
         got = parsed.present()

@@ -48,7 +48,10 @@ def _col(table: Table, key: str) -> StrColumn:
 
 
 def _report_duplicates(table: Table, keys: StrColumn | list[str], key: str, what: str, report: Report) -> None:
-    codes, uniques = strings.encode(strings.column(keys))
+    column = strings.column(keys)
+    if strings.strictly_increasing(column):
+        return
+    codes, uniques = strings.encode(column)
     if len(codes) == len(uniques):
         return
     counts = np.bincount(codes, minlength=len(uniques))

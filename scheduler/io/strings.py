@@ -60,31 +60,41 @@ for _c in WHITESPACE:
     _WS_FIRST[_c.encode()[0]] = _WS_LAST[_c.encode()[-1]] = True
 
 
-def chunk_bytes(chunk: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
-    """The offsets (n + 1, from 0) and the UTF-8 bytes of a string array,
-    as views of its buffers."""
+def chunk_bytes(chunk: pa.Array) -> tuple[npt.NDArray[np.integer], npt.NDArray[np.uint8]]:
+    """The offsets (n + 1) and the data buffer of a string array, as views
+    of its buffers: cell i is ``data[offsets[i]:offsets[i + 1]]``."""
     if len(chunk) == 0:
         return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
     kind = np.int64 if chunk.type == pa.large_string() else np.int32
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=kind)[chunk.offset : chunk.offset + len(chunk) + 1].astype(np.int64)
-    data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    return offsets - offsets[0], data
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=kind)[chunk.offset : chunk.offset + len(chunk) + 1]
+    return offsets, np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+
+
+def used_bytes(chunk: pa.Array) -> npt.NDArray[np.uint8]:
+    """The bytes of every cell of a string array, concatenated."""
+    offsets, data = chunk_bytes(chunk)
+    return data[offsets[0] : offsets[-1]]
+
+
+def any_byte(col: StrColumn, table: npt.NDArray[np.bool_]) -> bool:
+    """Whether any cell holds a byte *b* with ``table[b]`` true."""
+    return any(table[used_bytes(chunk)].any() for chunk in col.chunks)
 
 
 def has_nul(col: StrColumn) -> bool:
     """Whether any cell holds a NUL character."""
-    return any(not chunk_bytes(chunk)[1].all() for chunk in col.chunks)
+    return not all(used_bytes(chunk).all() for chunk in col.chunks)
 
 
 def _may_need_strip(chunk: pa.Array) -> npt.NDArray[np.bool_]:
     """Cells whose first byte may open, or last byte may close, a white-space
     character: a superset of the cells :func:`strip` changes."""
     offsets, data = chunk_bytes(chunk)
-    filled = offsets[1:] > offsets[:-1]
-    out = np.zeros(len(chunk), dtype=bool)
-    if len(data):
-        out[filled] = _WS_FIRST[data[offsets[:-1][filled]]] | _WS_LAST[data[offsets[1:][filled] - 1]]
-    return out
+    if not len(data):
+        return np.zeros(len(chunk), dtype=bool)
+    starts, ends = offsets[:-1], offsets[1:]
+    top = len(data) - 1
+    return (ends > starts) & (_WS_FIRST[data[np.minimum(starts, top)]] | _WS_LAST[data[np.maximum(ends - 1, 0)]])
 
 
 def strip(col: StrColumn) -> StrColumn:
@@ -118,6 +128,16 @@ def nonempty(col: StrColumn) -> npt.NDArray[np.bool_]:
 
 def equals(col: StrColumn, text: str) -> npt.NDArray[np.bool_]:
     return mask(pc.equal(col, text))
+
+
+def strictly_increasing(col: StrColumn) -> bool:
+    """Whether every cell sorts after the one above it (then no value
+    repeats): one vectorised pass, no hash table, for the rosters that
+    registries export in USCC order."""
+    n = len(col)
+    if n < 2:
+        return True
+    return bool(pc.all(pc.greater(col.slice(1), col.slice(0, n - 1))).as_py())
 
 
 def encode(col: StrColumn) -> tuple[npt.NDArray[np.intp], pa.Array]:

@@ -153,7 +153,9 @@ def trailing_notes(cells: list[StrColumn], nonempty: np.ndarray) -> list[int]:
     the last non-empty row, every row whose first non-empty cell opens with
     one of :data:`NOTE_WORDS`."""
     out: list[int] = []
-    for i in np.flatnonzero(nonempty)[::-1].tolist():
+    for i in range(len(nonempty) - 1, -1, -1):
+        if not nonempty[i]:
+            continue
         first = next((text for c in cells if (text := c[i].as_py())), "")
         if not is_note(first):
             break
