@@ -169,7 +169,7 @@ class Parsed(Generic[T]):
         return table[self.codes]
 
     def tolist(self) -> list[T | None]:
-        return self.objects().tolist()  # type: ignore[no-any-return]
+        return self.objects().tolist()
 
 
 def parse_distinct(

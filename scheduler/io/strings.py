@@ -10,6 +10,7 @@ pandas column of the ``str`` dtype wraps the same buffers without a copy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +27,7 @@ WHITESPACE = (
     + "\u2028\u2029\u202f\u205f\u3000"
 )
 
-StrColumn = pa.ChunkedArray
+StrColumn: TypeAlias = pa.ChunkedArray
 
 
 def column(values: pd.Series | Sequence[str] | pa.Array | pa.ChunkedArray) -> StrColumn:
@@ -65,7 +66,7 @@ def chunk_bytes(chunk: pa.Array) -> tuple[npt.NDArray[np.integer], npt.NDArray[n
     of its buffers: cell i is ``data[offsets[i]:offsets[i + 1]]``."""
     if len(chunk) == 0:
         return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
-    kind = np.int64 if chunk.type == pa.large_string() else np.int32
+    kind: type[np.integer] = np.int64 if chunk.type == pa.large_string() else np.int32
     offsets = np.frombuffer(chunk.buffers()[1], dtype=kind)[chunk.offset : chunk.offset + len(chunk) + 1]
     return offsets, np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
 
