@@ -93,9 +93,11 @@ def select(rule: DrawRule, frames: Frames, seed: bytes) -> Selection:
                 chosen = idx
             chosen = chosen[np.argsort(rank[chosen], kind="stable")]
             chosen_digests = digests[chosen]
-        hexes = [bytes(d).hex() for d in chosen_digests]
+        text = np.ascontiguousarray(chosen_digests).tobytes().hex()
+        hexes = [text[64 * k : 64 * k + 64] for k in range(len(chosen))]
         strata.append(Stratum(item, cls, ratio, len(idx), n, hexes[-1] if n else None))
-        rows.extend(Selected(item, cls, frames.uscc[i].decode("ascii"), h) for i, h in zip(chosen, hexes, strict=True))
+        codes = [c.decode("ascii") for c in frames.uscc[chosen].tolist()]
+        rows.extend(Selected(item, cls, code, h) for code, h in zip(codes, hexes, strict=True))
     return Selection(strata=strata, rows=rows)
 
 
