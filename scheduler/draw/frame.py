@@ -218,10 +218,11 @@ def build_frames(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFram
     return Frames(uscc=uscc, cls=cls, members=members, excluded=elig.excluded)
 
 
-def frame_chunks(frames: Frames) -> Iterator[bytes]:
-    """frame.csv as byte chunks: header, then one fixed-width block per item."""
+def frame_chunks(frames: Frames) -> Iterator[bytes | memoryview]:
+    """frame.csv as byte chunks: header, then one fixed-width block per item
+    (a view of its array, not a copy)."""
     yield FRAME_HEADER
-    uscc_bytes = frames.uscc.view(np.uint8).reshape(-1, 18) if len(frames.uscc) else np.zeros((0, 18), np.uint8)
+    codes = frames.uscc.view(np.uint8).reshape(-1, 18) if len(frames.uscc) else np.zeros((0, 18), np.uint8)
     class_bytes = np.frombuffer("".join(CLASSES).encode(), dtype=np.uint8)
     for item in sorted(frames.members):
         idx = frames.members[item]
@@ -231,9 +232,9 @@ def frame_chunks(frames: Frames) -> Iterator[bytes]:
         block[:, : len(prefix)] = prefix
         block[:, len(prefix)] = class_bytes[frames.cls[idx]]
         block[:, len(prefix) + 1] = ord(",")
-        block[:, len(prefix) + 2 : len(prefix) + 20] = uscc_bytes[idx]
+        block[:, len(prefix) + 2 : len(prefix) + 20] = codes[idx]
         block[:, -1] = ord("\n")
-        yield block.tobytes()
+        yield block.reshape(-1).data
 
 
 def frame_digest(frames: Frames) -> bytes:
