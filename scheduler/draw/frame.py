@@ -52,12 +52,16 @@ def uscc_bytes(values: pd.Series) -> npt.NDArray[np.bytes_]:
     return values.to_numpy(dtype="S18")
 
 
-def uscc_order(uscc: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
-    """Indices sorting *uscc* byte-wise (stable); no sort for a roster
-    already in USCC order (as registries export it)."""
-    if is_sorted(uscc):
-        return np.arange(len(uscc), dtype=np.intp)
-    return np.argsort(uscc, kind="stable")
+def sort_order(uscc: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
+    """``np.argsort(uscc, kind="stable")``, faster: the 18 bytes as three
+    big-endian integer keys of a stable lexsort, skipping a key every code
+    shares (the registration authority and division of one county)."""
+    if uscc.dtype.itemsize != LENGTH or len(uscc) < 2:
+        return np.argsort(uscc, kind="stable")
+    raw = np.ascontiguousarray(uscc).view(np.uint8).reshape(len(uscc), LENGTH)
+    keys = [np.ascontiguousarray(raw[:, a:b]).view(kind).reshape(-1) for a, b, kind in ((16, 18, ">u2"), (8, 16, ">u8"), (0, 8, ">u8"))]
+    keys = [k for k in keys if len(k) and not (k == k[0]).all()]
+    return np.lexsort(keys) if keys else np.arange(len(uscc), dtype=np.intp)
 
 
 def is_sorted(uscc: npt.NDArray[np.bytes_]) -> bool:
@@ -77,7 +81,7 @@ class UsccIndex:
     def of(cls, enterprises: pd.DataFrame) -> UsccIndex:
         codes = uscc_bytes(enterprises["uscc"])
         in_order = is_sorted(codes)
-        return cls(codes, np.arange(len(codes), dtype=np.intp) if in_order else np.argsort(codes, kind="stable"), in_order)
+        return cls(codes, np.arange(len(codes), dtype=np.intp) if in_order else sort_order(codes), in_order)
 
     def positions(self, values: pd.Series) -> npt.NDArray[np.intp]:
         """The roster row of each code of *values* (-1 when not in the roster)."""
@@ -198,9 +202,7 @@ def build_frames(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFram
     elig = eligibility(rule, enterprises, history, index)
     # The roster rows of the eligible enterprises in USCC order: columns are
     # read at these rows, with no copy of the roster's text columns.
-    rows = np.flatnonzero(elig.mask)
-    if not index.in_order:
-        rows = rows[uscc_order(index.codes[rows])]
+    rows = np.flatnonzero(elig.mask) if index.in_order else index.order[elig.mask[index.order]]
     uscc = index.codes[rows]
     del index
     classes = pc.index_in(_strings(enterprises["credit_class"]), value_set=pa.array(CLASSES))

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduler.draw import seed as seedmod
-from scheduler.draw.frame import build_frames, frame_chunks
+from scheduler.draw.frame import build_frames, frame_chunks, sort_order
 from scheduler.draw.rule import parse_rule
 
 TAGS = ("公共场所", "食品销售", "危险化学品")
@@ -109,3 +109,12 @@ def test_ticket_order_with_ties_on_the_first_64_bits() -> None:
     assert seedmod.ticket_order(digests, tiebreak).tolist() == expected
     untied = rng.integers(0, 256, size=(200, 32), dtype=np.uint8)
     assert seedmod.ticket_order(untied).tolist() == sorted(range(200), key=lambda i: bytes(untied[i]))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 9, 5000])
+def test_sort_order_is_a_stable_byte_sort(n: int) -> None:
+    rng = np.random.default_rng(n)
+    raw = rng.integers(ord("0"), ord("3"), size=(n, 18), dtype=np.uint8)  # many repeated codes
+    raw[:, :8] = np.frombuffer(b"91330799", dtype=np.uint8)  # one county: a key shared by all
+    usccs = raw.view("S18").reshape(-1)
+    assert sort_order(usccs).tolist() == np.argsort(usccs, kind="stable").tolist()
