@@ -51,17 +51,16 @@ def _report_duplicates(table: Table, keys: StrColumn | list[str], key: str, what
     column = strings.column(keys)
     if strings.strictly_increasing(column):
         return
-    codes, uniques = strings.encode(column)
-    if len(codes) == len(uniques):
+    candidates = np.flatnonzero(strings.maybe_repeated(column))
+    if not len(candidates):
         return
+    codes, uniques = strings.encode(column.take(pa.array(candidates)))
     counts = np.bincount(codes, minlength=len(uniques))
     repeated = strings.nonempty(pa.chunked_array([uniques])) & (counts > 1)
-    if not repeated.any():
-        return
     first_row: dict[str, int] = {}
-    for i in np.flatnonzero(repeated[codes]).tolist():
-        value = str(uniques[int(codes[i])].as_py())
-        row = table.row(i)
+    for k in np.flatnonzero(repeated[codes]).tolist():
+        value = str(uniques[int(codes[k])].as_py())
+        row = table.row(int(candidates[k]))
         if value in first_row:
             report.error(table.file, row, table.header(key), f"{what}「{shown(value)}」重复（与第 {first_row[value]} 行相同）")
         else:

@@ -141,6 +141,37 @@ def strictly_increasing(col: StrColumn) -> bool:
     return bool(pc.all(pc.greater(col.slice(1), col.slice(0, n - 1))).as_py())
 
 
+#: Odd 64-bit multipliers of the words of a cell in :func:`maybe_repeated`.
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+                 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9], dtype=np.uint64)
+
+
+def maybe_repeated(col: StrColumn) -> npt.NDArray[np.bool_]:
+    """A superset of the cells whose value occurs more than once, found
+    without a hash table of millions of strings: the cells of the most
+    common byte length (18 for USCCs) are compared by a 64-bit fingerprint
+    of their bytes (equal cells have equal fingerprints); every other
+    non-empty cell is a candidate."""
+    n = len(col)
+    lengths = np.asarray(pc.binary_length(col).to_numpy(zero_copy_only=False), dtype=np.int64)
+    out = lengths > 0
+    if n < 2 or not out.any():
+        return out & (n > 1)
+    width = int(np.bincount(lengths[out]).argmax())
+    same = np.flatnonzero(lengths == width)
+    words = -(-width // 8)
+    if width == 0 or words > len(_MIX) or len(same) < 2:
+        return out
+    flat = col.take(pa.array(same)).combine_chunks()
+    cells = used_bytes(flat).reshape(-1, width)
+    padded = np.zeros((len(same), 8 * words), dtype=np.uint8)
+    padded[:, :width] = cells
+    with np.errstate(over="ignore"):
+        fingerprint = padded.view(np.uint64) @ _MIX[:words] if words > 1 else padded.view(np.uint64)[:, 0] * _MIX[0]
+    out[same] = pd.Series(fingerprint).duplicated(keep=False).to_numpy()
+    return out
+
+
 def encode(col: StrColumn) -> tuple[npt.NDArray[np.intp], pa.Array]:
     """Codes and distinct values (an arrow array, in order of first
     appearance): ``uniques[codes[i]] == cell i``."""

@@ -86,3 +86,13 @@ def test_parse_floats_is_parse_float(values: list[str]) -> None:
         assert present[i]
         assert got[i] == want or (want != want and got[i] != got[i])
     assert [str(p) for p in report] == expected_errors
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.sampled_from(["", "a", "ab", "ba", "甲", make_uscc(1), make_uscc(2), make_uscc(3), "x" * 70]), max_size=30),
+       at=st.integers(0, 30))
+def test_maybe_repeated_holds_every_repeated_cell(values: list[str], at: int) -> None:
+    flagged = strings.maybe_repeated(chunked(values, at))
+    for i, v in enumerate(values):
+        if v and values.count(v) > 1:
+            assert flagged[i]
