@@ -21,14 +21,14 @@ def summarise(inputs: Inputs) -> dict[str, Any]:
         .groupby("township", sort=True)
         .agg(total=("uscc", "size"), active=("active", "sum"))
     )
-    classes = Counter(ent.loc[active, "credit_class"])
+    classes = ent.loc[active, "credit_class"].value_counts()
     items_by_agency = Counter(i.agency for i in ds.items)
     insp_by_agency = Counter(i.agency for i in ds.inspectors)
     out: dict[str, Any] = {
         "enterprises": {
             "total": len(ent),
             "active": int(active.sum()),
-            "by_status": dict(sorted(Counter(ent["status"]).items())),
+            "by_status": {str(k): int(v) for k, v in sorted(ent["status"].value_counts().items())},
             "by_credit_class": {c.value: int(classes.get(c.value, 0)) for c in CreditClass},
             "by_township": {
                 t: {"total": int(r.total), "active": int(r.active)} for t, r in by_township.iterrows()

@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scheduler.domain import CreditClass
 from scheduler.draw.rule import DrawRule
+from scheduler.uscc import LENGTH, code_bytes
 
 CLASSES = tuple(c.value for c in CreditClass)
 FRAME_HEADER = b"item,credit_class,uscc\n"
@@ -33,30 +36,123 @@ class Eligibility:
     excluded: dict[str, int]
 
 
-def last_inspection(enterprises: pd.DataFrame, history: pd.DataFrame | None) -> pd.Series:
+def _strings(values: pd.Series) -> pa.ChunkedArray:
+    """A text column as arrow strings (the column's own buffers when it is
+    arrow-backed)."""
+    arrow = pa.array(values, type=pa.string(), from_pandas=True)
+    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+
+
+def uscc_bytes(values: pd.Series) -> npt.NDArray[np.bytes_]:
+    """USCCs as a numpy ``S18`` array, straight from the arrow buffer when
+    every code has 18 bytes (always, for a validated roster)."""
+    codes = _strings(values)
+    if len(codes) and pc.all(pc.equal(pc.binary_length(codes), LENGTH)).as_py():
+        return code_bytes(codes)
+    return values.to_numpy(dtype="S18")
+
+
+def sort_order(uscc: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
+    """``np.argsort(uscc, kind="stable")``, faster: the 18 bytes as three
+    big-endian integer keys of a stable lexsort, skipping a key every code
+    shares (the registration authority and division of one county)."""
+    if uscc.dtype.itemsize != LENGTH or len(uscc) < 2:
+        return np.argsort(uscc, kind="stable")
+    raw = np.ascontiguousarray(uscc).view(np.uint8).reshape(len(uscc), LENGTH)
+    keys = [np.ascontiguousarray(raw[:, a:b]).view(kind).reshape(-1) for a, b, kind in ((16, 18, ">u2"), (8, 16, ">u8"), (0, 8, ">u8"))]
+    keys = [k for k in keys if len(k) and not (k == k[0]).all()]
+    return np.lexsort(keys) if keys else np.arange(len(uscc), dtype=np.intp)
+
+
+def is_sorted(uscc: npt.NDArray[np.bytes_]) -> bool:
+    return len(uscc) < 2 or bool((uscc[1:] >= uscc[:-1]).all())
+
+
+@dataclass(frozen=True)
+class UsccIndex:
+    """The roster's USCCs as bytes, sorted once: finds the roster row of the
+    history's codes by binary search (no hash table of millions)."""
+
+    codes: npt.NDArray[np.bytes_]  # S18, roster order
+    order: npt.NDArray[np.intp]  # sorts codes
+    in_order: bool  # the roster is already sorted by USCC
+
+    @classmethod
+    def of(cls, enterprises: pd.DataFrame) -> UsccIndex:
+        codes = uscc_bytes(enterprises["uscc"])
+        in_order = is_sorted(codes)
+        return cls(codes, np.arange(len(codes), dtype=np.intp) if in_order else sort_order(codes), in_order)
+
+    def positions(self, values: pd.Series) -> npt.NDArray[np.intp]:
+        """The roster row of each code of *values* (-1 when not in the roster)."""
+        out = np.full(len(values), -1, dtype=np.intp)
+        if not len(values) or not len(self.codes):
+            return out
+        text = _strings(values)
+        ok = np.asarray(pc.equal(pc.binary_length(text), LENGTH).to_numpy(zero_copy_only=False), dtype=bool)
+        keys = code_bytes(text.filter(pa.array(ok))) if ok.any() else np.zeros(0, dtype="S18")
+        ordered = self.codes if self.in_order else self.codes[self.order]
+        by_key = np.argsort(keys, kind="stable")  # sorted keys search several times faster
+        at = np.empty(len(keys), dtype=np.intp)
+        at[by_key] = np.minimum(np.searchsorted(ordered, keys[by_key]), len(ordered) - 1)
+        hit = ordered[at] == keys
+        rows = np.flatnonzero(ok)
+        out[rows[hit]] = self.order[at[hit]]
+        return out
+
+
+def _datetimes(values: pd.Series) -> npt.NDArray[np.datetime64]:
+    """Dates (``datetime.date``, None) as ``datetime64[ns]``, NaT where
+    missing; each distinct date is converted once."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.to_numpy(dtype="datetime64[ns]")
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if len(uniques):
+        converted = pd.to_datetime(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(dtype="datetime64[ns]")
+        present = codes >= 0
+        out[present] = converted[codes[present]]
+    return out
+
+
+def last_inspection(enterprises: pd.DataFrame, history: pd.DataFrame | None, index: UsccIndex | None = None) -> pd.Series:
     """Latest of 上次检查日期 and the enterprise's history rows (or NaT)."""
-    last = pd.to_datetime(enterprises["last_inspected"], errors="coerce")
+    rows = None
     if history is not None and len(history):
-        hist = history.assign(date=pd.to_datetime(history["date"], errors="coerce")).groupby("uscc")["date"].max()
-        from_history = enterprises["uscc"].map(hist)
-        last = pd.concat([last, pd.to_datetime(from_history)], axis=1).max(axis=1)
-    return last
+        rows = (index or UsccIndex.of(enterprises)).positions(history["uscc"])
+    return pd.Series(_latest(enterprises, history, rows), index=enterprises.index)
 
 
-def eligibility(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFrame | None) -> Eligibility:
-    active = enterprises["status"].isin(list(rule.statuses)).to_numpy()
+def _latest(enterprises: pd.DataFrame, history: pd.DataFrame | None,
+            rows: npt.NDArray[np.intp] | None) -> npt.NDArray[np.datetime64]:
+    """:func:`last_inspection`, given the roster row of each history row."""
+    last = _datetimes(enterprises["last_inspected"])
+    if history is None or rows is None:
+        return last
+    dates = _datetimes(history["date"])
+    hit = rows >= 0
+    latest = last.view(np.int64).copy()  # NaT is the smallest int64: a maximum ignores it
+    np.maximum.at(latest, rows[hit], dates.view(np.int64)[hit])
+    return latest.view("datetime64[ns]")
+
+
+def eligibility(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFrame | None,
+                index: UsccIndex | None = None) -> Eligibility:
+    active = enterprises["status"].isin(list(rule.statuses)).to_numpy(dtype=bool)
     excluded = {"inactive": int((~active).sum()), "cooldown": 0, "yearly_cap": 0}
     mask = active.copy()
+    rows = None  # the roster row of each history row
+    if history is not None and len(history) and (rule.cooldown_days > 0 or rule.yearly_cap is not None):
+        rows = (index or UsccIndex.of(enterprises)).positions(history["uscc"])
     if rule.cooldown_days > 0:
-        last = last_inspection(enterprises, history)
-        cutoff = pd.Timestamp(rule.reference_date - dt.timedelta(days=rule.cooldown_days))
-        cooling = (last > cutoff).to_numpy() & mask
+        last = _latest(enterprises, history, rows)
+        cutoff = np.datetime64(rule.reference_date - dt.timedelta(days=rule.cooldown_days), "ns")
+        cooling = (last > cutoff) & mask
         excluded["cooldown"] = int(cooling.sum())
         mask &= ~cooling
-    if rule.yearly_cap is not None and history is not None and len(history):
-        dates = pd.to_datetime(history["date"], errors="coerce")
-        this_year = history.loc[(dates.dt.year == rule.reference_date.year).to_numpy()]
-        counts = enterprises["uscc"].map(this_year.groupby("uscc").size()).fillna(0).to_numpy()
+    if rule.yearly_cap is not None and history is not None and rows is not None:
+        year = _datetimes(history["date"]).astype("datetime64[Y]") == np.datetime64(str(rule.reference_date.year), "Y")
+        counts = np.bincount(rows[year & (rows >= 0)], minlength=len(enterprises))
         capped = (counts >= rule.yearly_cap) & mask
         excluded["yearly_cap"] = int(capped.sum())
         mask &= ~capped
@@ -88,11 +184,13 @@ class Frames:
         return sum(len(m) for m in self.members.values())
 
 
-def _tag_matrix(tags: pd.Series, wanted: set[str]) -> dict[str, npt.NDArray[np.bool_]]:
-    """Per tag, which enterprises carry it (tags are ';'-joined and sorted)."""
-    out: dict[str, npt.NDArray[np.bool_]] = {}
+def _tag_matrix(tags: pd.Series, wanted: set[str], rows: npt.NDArray[np.intp]) -> dict[str, npt.NDArray[np.bool_]]:
+    """Per tag, which of the enterprises at *rows* carry it (tags are
+    ';'-joined and sorted); each distinct tag cell is split once."""
     codes, uniques = pd.factorize(tags)
-    unique_sets = [set(u.split(";")) if u else set() for u in uniques]
+    codes = codes[rows]
+    unique_sets = [set(str(u).split(";")) if u else set() for u in uniques]
+    out: dict[str, npt.NDArray[np.bool_]] = {}
     for tag in wanted:
         has = np.fromiter((tag in s for s in unique_sets), dtype=bool, count=len(unique_sets))
         out[tag] = has[codes] if len(codes) else np.zeros(0, dtype=bool)
@@ -100,13 +198,16 @@ def _tag_matrix(tags: pd.Series, wanted: set[str]) -> dict[str, npt.NDArray[np.b
 
 
 def build_frames(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFrame | None) -> Frames:
-    elig = eligibility(rule, enterprises, history)
-    eligible = enterprises.loc[elig.mask, ["uscc", "credit_class", "tags"]]
-    order = np.argsort(eligible["uscc"].to_numpy(dtype="S18"), kind="stable")
-    eligible = eligible.iloc[order]
-    uscc = eligible["uscc"].to_numpy(dtype="S18")
-    cls = np.asarray(eligible["credit_class"].map({c: i for i, c in enumerate(CLASSES)}), dtype=np.uint8)
-    tag_masks = _tag_matrix(eligible["tags"].reset_index(drop=True), {t for i in rule.items for t in i.target_tags})
+    index = UsccIndex.of(enterprises)
+    elig = eligibility(rule, enterprises, history, index)
+    # The roster rows of the eligible enterprises in USCC order: columns are
+    # read at these rows, with no copy of the roster's text columns.
+    rows = np.flatnonzero(elig.mask) if index.in_order else index.order[elig.mask[index.order]]
+    uscc = index.codes[rows]
+    del index
+    classes = pc.index_in(_strings(enterprises["credit_class"]), value_set=pa.array(CLASSES))
+    cls = np.asarray(pc.fill_null(classes, 0).to_numpy(zero_copy_only=False), dtype=np.uint8)[rows]
+    tag_masks = _tag_matrix(enterprises["tags"], {t for i in rule.items for t in i.target_tags}, rows)
     members: dict[str, npt.NDArray[np.intp]] = {}
     for item in rule.items:
         if item.target_tags:
@@ -119,10 +220,11 @@ def build_frames(rule: DrawRule, enterprises: pd.DataFrame, history: pd.DataFram
     return Frames(uscc=uscc, cls=cls, members=members, excluded=elig.excluded)
 
 
-def frame_chunks(frames: Frames) -> Iterator[bytes]:
-    """frame.csv as byte chunks: header, then one fixed-width block per item."""
+def frame_chunks(frames: Frames) -> Iterator[bytes | memoryview]:
+    """frame.csv as byte chunks: header, then one fixed-width block per item
+    (a view of its array, not a copy)."""
     yield FRAME_HEADER
-    uscc_bytes = frames.uscc.view(np.uint8).reshape(-1, 18) if len(frames.uscc) else np.zeros((0, 18), np.uint8)
+    codes = frames.uscc.view(np.uint8).reshape(-1, 18) if len(frames.uscc) else np.zeros((0, 18), np.uint8)
     class_bytes = np.frombuffer("".join(CLASSES).encode(), dtype=np.uint8)
     for item in sorted(frames.members):
         idx = frames.members[item]
@@ -132,9 +234,9 @@ def frame_chunks(frames: Frames) -> Iterator[bytes]:
         block[:, : len(prefix)] = prefix
         block[:, len(prefix)] = class_bytes[frames.cls[idx]]
         block[:, len(prefix) + 1] = ord(",")
-        block[:, len(prefix) + 2 : len(prefix) + 20] = uscc_bytes[idx]
+        block[:, len(prefix) + 2 : len(prefix) + 20] = codes[idx]
         block[:, -1] = ord("\n")
-        yield block.tobytes()
+        yield block.reshape(-1).data
 
 
 def frame_digest(frames: Frames) -> bytes:

@@ -130,7 +130,9 @@ def visits_table(result: DrawResult, dataset: Dataset) -> pd.DataFrame:
     their agencies (the input of scheduling)."""
     agency = {i.code: (i.agency, i.agency_name) for i in result.rule.items}
     per_visit = result.selection.by_enterprise()
-    ent = dataset.enterprises.set_index("uscc").loc[list(per_visit), ["name", "township", "credit_class"]]
+    roster = dataset.enterprises
+    drawn = roster.loc[roster["uscc"].isin(list(per_visit)).to_numpy(dtype=bool)]  # no index over the whole roster
+    ent = drawn.set_index("uscc").loc[list(per_visit), ["name", "township", "credit_class"]]
     return pd.DataFrame({
         "uscc": list(per_visit),
         "name": ent["name"].to_numpy(),

@@ -68,10 +68,14 @@ def select(rule: DrawRule, frames: Frames, seed: bytes) -> Selection:
         for idx in frames.members.values():
             in_any[idx] = True
         used = np.flatnonzero(in_any)
-        digests = np.zeros((len(frames.uscc), 32), dtype=np.uint8)
-        digests[used] = tickets(seed, frames.uscc[used])
+        if len(used) == len(frames.uscc):  # the usual case: an item without target tags
+            digests = tickets(seed, frames.uscc)
+            order = ticket_order(digests, tiebreak=used.astype(np.int64))
+        else:
+            digests = np.zeros((len(frames.uscc), 32), dtype=np.uint8)
+            digests[used] = tickets(seed, frames.uscc[used])
+            order = used[ticket_order(digests[used], tiebreak=used.astype(np.int64))]
         rank = np.empty(len(frames.uscc), dtype=np.int64)
-        order = used[ticket_order(digests[used], tiebreak=used.astype(np.int64))]
         rank[order] = np.arange(len(order))
     for item, cls, idx in frames.strata():
         ratio = ratios[item][cls]
@@ -89,9 +93,11 @@ def select(rule: DrawRule, frames: Frames, seed: bytes) -> Selection:
                 chosen = idx
             chosen = chosen[np.argsort(rank[chosen], kind="stable")]
             chosen_digests = digests[chosen]
-        hexes = [bytes(d).hex() for d in chosen_digests]
+        text = np.ascontiguousarray(chosen_digests).tobytes().hex()
+        hexes = [text[64 * k : 64 * k + 64] for k in range(len(chosen))]
         strata.append(Stratum(item, cls, ratio, len(idx), n, hexes[-1] if n else None))
-        rows.extend(Selected(item, cls, frames.uscc[i].decode("ascii"), h) for i, h in zip(chosen, hexes, strict=True))
+        codes = [c.decode("ascii") for c in frames.uscc[chosen].tolist()]
+        rows.extend(Selected(item, cls, code, h) for code, h in zip(codes, hexes, strict=True))
     return Selection(strata=strata, rows=rows)
 
 

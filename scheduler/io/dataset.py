@@ -8,7 +8,6 @@ returned, so one run reports every problem in every file.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -18,7 +17,7 @@ from scheduler.domain import Dataset, Inspector, Item, Round
 from scheduler.io import schemas
 from scheduler.io.calendar_file import read_calendar
 from scheduler.io.problems import Report, shown
-from scheduler.io.rosters import read_agencies, read_enterprises, read_history, read_inspectors, read_items_with_rows
+from scheduler.io.rosters import RosterCodes, read_agencies, read_enterprises, read_history, read_inspectors, read_items_with_rows
 from scheduler.io.source import Source, SourceLike, label_of, name_of, stem_of, suffix_of
 from scheduler.io.table import CSV_SUFFIXES, EXCEL_SUFFIXES, find_header, read_sheets
 from scheduler.io.workbook import TableError
@@ -142,8 +141,8 @@ def load(sources: Iterable[SourceLike], report: Report, *, round_file: SourceLik
         for agency in read_agencies(files["agencies"], report):
             directory.add(agency)
     enterprises = read_enterprises(files["enterprises"], report) if "enterprises" in files else None
-    townships = frozenset(enterprises["township"]) - {""} if enterprises is not None else None
-    usccs = frozenset(enterprises["uscc"]) if enterprises is not None else None
+    townships = frozenset(enterprises["township"].unique().tolist()) - {""} if enterprises is not None else None
+    usccs = RosterCodes(enterprises["uscc"]) if enterprises is not None else None
     item_rows = read_items_with_rows(files["items"], directory, report) if "items" in files else []
     inspectors = (
         read_inspectors(files["inspectors"], directory, report, townships=townships, usccs=usccs)
@@ -219,7 +218,7 @@ def cross_check(
 ) -> None:
     """Checks that need more than one file."""
     items_file = PurePath(dataset.sources.get("items", "items")).name
-    all_tags = Counter(t for tags in dataset.enterprises["tags"] for t in tags.split(";") if t)
+    all_tags = {t for tags in dataset.enterprises["tags"].unique().tolist() for t in tags.split(";") if t}
     quals = {q for i in dataset.inspectors for q in i.qualifications}
     names = dataset.agencies.names()
     for item in dataset.items:

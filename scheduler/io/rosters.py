@@ -6,22 +6,26 @@ the first problem."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Container, Iterable
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scheduler import uscc as usccmod
 from scheduler.agencies import Agency, AgencyDirectory
 from scheduler.domain import ACTIVE_STATUSES, CreditClass, Inspector, Item
-from scheduler.io import schemas
+from scheduler.io import schemas, strings
 from scheduler.io.fields import (
     canonical_status,
     parse_column,
     parse_credit_class,
     parse_date,
     parse_date_ranges,
-    parse_float,
+    parse_distinct,
+    parse_floats,
     parse_positive_int,
     parse_ratio,
     split_list,
@@ -29,107 +33,127 @@ from scheduler.io.fields import (
 )
 from scheduler.io.problems import Report, shown
 from scheduler.io.source import SourceLike
+from scheduler.io.strings import StrColumn
 from scheduler.io.table import Table, read_table
 from scheduler.vocabulary import DEFAULT_MAX_VISITS_PER_DAY
 
 KNOWN_STATUSES = ACTIVE_STATUSES | {"注销", "吊销", "迁出", "撤销", "停业", "歇业", "清算"}
 
 
-def _col(table: Table, key: str) -> pd.Series:
+def _col(table: Table, key: str) -> StrColumn:
+    """A column's cells as an arrow string column ("" for a missing column)."""
     if key in table.data:
-        return table.data[key]
-    return pd.Series([""] * len(table.data), dtype=object)
+        return strings.column(table.data[key])
+    return strings.empty(len(table.data))
 
 
-def _normalise_uscc(series: pd.Series) -> pd.Series:
-    return pd.Series(usccmod.normalise_all(series.astype(str).tolist()), index=series.index, dtype=object)
-
-
-def _report_duplicates(table: Table, keys: list[str], key: str, what: str, report: Report) -> None:
-    series = pd.Series(keys, dtype=object)
-    dup = series.duplicated(keep=False) & (series != "")
-    if not dup.any():
+def _report_duplicates(table: Table, keys: StrColumn | list[str], key: str, what: str, report: Report) -> None:
+    column = strings.column(keys)
+    if strings.strictly_increasing(column):
         return
+    candidates = np.flatnonzero(strings.maybe_repeated(column))
+    if not len(candidates):
+        return
+    codes, uniques = strings.encode(column.take(pa.array(candidates)))
+    counts = np.bincount(codes, minlength=len(uniques))
+    repeated = strings.nonempty(pa.chunked_array([uniques])) & (counts > 1)
     first_row: dict[str, int] = {}
-    for i in np.flatnonzero(dup.to_numpy()).tolist():
-        value = keys[i]
-        row = table.row(i)
+    for k in np.flatnonzero(repeated[codes]).tolist():
+        value = str(uniques[int(codes[k])].as_py())
+        row = table.row(int(candidates[k]))
         if value in first_row:
             report.error(table.file, row, table.header(key), f"{what}「{shown(value)}」重复（与第 {first_row[value]} 行相同）")
         else:
             first_row[value] = row
 
 
-def _tags(series: pd.Series) -> pd.Series:
-    """Canonical tag strings: split on ；;,，、, stripped, sorted, joined by ";"."""
-    def canon(text: str) -> str:
-        return ";".join(sorted(set(split_tags(text))))
-    uniques = pd.unique(series)
-    mapping = {u: canon(u) for u in uniques}
-    return series.map(mapping)
+def _mapped(col: StrColumn, canon: Callable[[str], str]) -> StrColumn:
+    """``canon(cell)`` of every cell, each distinct value once (the column
+    itself when *canon* changes nothing)."""
+    codes, uniques = strings.factorize(col)
+    mapped = [canon(u) for u in uniques]
+    if mapped == uniques:
+        return col
+    return pa.chunked_array([pa.array(mapped, pa.string()).take(pa.array(codes))], type=pa.string())
+
+
+def _tag_text(text: str) -> str:
+    """Canonical tag string: split on ；;,，、, stripped, sorted, joined by ";"."""
+    return ";".join(sorted(set(split_tags(text))))
 
 
 def read_enterprises(path: SourceLike, report: Report) -> pd.DataFrame | None:
     """Read the target roster into a frame with canonical columns
-    (:data:`scheduler.domain.ENTERPRISE_COLUMNS`) plus kept extra columns."""
+    (:data:`scheduler.domain.ENTERPRISE_COLUMNS`) plus kept extra columns.
+
+    Every check is vectorised over the columns (arrow), so a roster of
+    millions of rows reads in seconds; text columns are pandas ``str``
+    columns backed by arrow."""
     table = read_table(path, schemas.ENTERPRISE_COLUMNS, report, need_rows=True)
     if table is None:
         return None
     n = len(table.data)
     file = table.file
-    codes = _normalise_uscc(_col(table, "uscc"))
-    code_list = [str(c) for c in codes.tolist()]
-    valid = usccmod.valid_mask(code_list)
-    for i in np.flatnonzero(~valid).tolist():
-        msg = usccmod.problem(code_list[i]) or "无效"
-        report.error(file, table.row(i), table.header("uscc"), msg)
-    _report_duplicates(table, code_list, "uscc", "统一社会信用代码", report)
+    codes = usccmod.normalise_column(_col(table, "uscc"))
+    valid = usccmod.valid_column(codes)
+    if not valid.all():
+        bad = np.flatnonzero(~valid)
+        for i, code in zip(bad.tolist(), codes.take(pa.array(bad)).to_pylist(), strict=True):
+            report.error(file, table.row(i), table.header("uscc"), usccmod.problem(code) or "无效")
+    _report_duplicates(table, codes, "uscc", "统一社会信用代码", report)
 
     for key, what in (("name", "企业名称"), ("township", "乡镇街道")):
-        empty = (_col(table, key) == "").to_numpy()
-        for i in np.flatnonzero(empty).tolist():
+        for i in np.flatnonzero(strings.equals(_col(table, key), "")).tolist():
             report.error(file, table.row(i), table.header(key), f"{what}为空")
 
-    classes = parse_column(table, "credit_class", parse_credit_class, report)
-    for i in np.flatnonzero(_col(table, "credit_class").to_numpy() == "").tolist():
+    classes = parse_distinct(table, "credit_class", parse_credit_class, report)
+    for i in np.flatnonzero(strings.equals(_col(table, "credit_class"), "")).tolist():
         report.error(file, table.row(i), table.header("credit_class"), "信用风险分类为空")
+    class_text = pa.array([c.value if c is not None else "" for c in classes.values], pa.string())
+    credit_class = pa.chunked_array([class_text.take(pa.array(classes.codes % len(classes.values)))], type=pa.string())
 
-    raw_status = _col(table, "status")
-    status = raw_status.map({u: canonical_status(u) for u in pd.unique(raw_status)})
     if "status" not in table.data:
         report.warning(file, None, None, "没有「登记状态」列：全部按存续处理")
-        status = pd.Series(["存续"] * n, dtype=object)
+        status = pa.chunked_array([pa.repeat("存续", n)], type=pa.string()) if n else strings.empty(0)
     else:
-        for value in sorted(set(pd.unique(status)) - KNOWN_STATUSES - {""}):
-            rows = table.rows[(status == value).to_numpy()]
+        status = _mapped(_col(table, "status"), canonical_status)
+        status_codes, status_values = strings.factorize(status)
+        for value in sorted(set(status_values) - KNOWN_STATUSES - {""}):
+            rows = table.rows[status_codes == status_values.index(value)]
             report.warning(file, int(rows[0]), table.header("status"),
                            f"未知登记状态「{shown(value)}」（共 {len(rows)} 行），不参与抽取")
-        for i in np.flatnonzero((status == "").to_numpy()).tolist():
-            report.warning(file, table.row(i), table.header("status"), "登记状态为空，不参与抽取")
+        if "" in status_values:
+            for i in np.flatnonzero(status_codes == status_values.index("")).tolist():
+                report.warning(file, table.row(i), table.header("status"), "登记状态为空，不参与抽取")
 
-    coords: dict[str, list[float | None]] = {}
+    coords: dict[str, np.ndarray] = {}
     for key, lo, hi, what in (("lon", 73.0, 136.0, "经度"), ("lat", 3.0, 54.0, "纬度")):
-        vals: list[float | None] = parse_column(table, key, parse_float, report) if key in table.data else [None] * n
-        for i, v in enumerate(vals):
-            if v is not None and not lo <= v <= hi:
-                report.error(file, table.row(i), table.header(key), f"{what} {v} 不在中国境内范围（{lo}–{hi}）")
-                vals[i] = None
-        coords[key] = vals
+        if key not in table.data:
+            coords[key] = np.full(n, np.nan)
+            continue
+        values, present = parse_floats(table, key, report)
+        with np.errstate(invalid="ignore"):
+            outside = present & ~((values >= lo) & (values <= hi))
+        for i in np.flatnonzero(outside).tolist():
+            report.error(file, table.row(i), table.header(key), f"{what} {values[i]} 不在中国境内范围（{lo}–{hi}）")
+        values[outside] = np.nan
+        coords[key] = values
 
-    last = parse_column(table, "last_inspected", parse_date, report) if "last_inspected" in table.data else [None] * n
+    last = (parse_distinct(table, "last_inspected", parse_date, report).objects() if "last_inspected" in table.data
+            else np.full(n, None, dtype=object))
 
     frame = pd.DataFrame({
-        "uscc": codes.to_numpy(dtype=object),
-        "name": _col(table, "name").to_numpy(dtype=object),
-        "township": _col(table, "township").to_numpy(dtype=object),
-        "address": _col(table, "address").to_numpy(dtype=object),
-        "lon": np.array([np.nan if v is None else v for v in coords["lon"]], dtype=float),
-        "lat": np.array([np.nan if v is None else v for v in coords["lat"]], dtype=float),
-        "industry": _col(table, "industry").to_numpy(dtype=object),
-        "credit_class": np.array([c.value if c is not None else "" for c in classes], dtype=object),
-        "tags": _tags(_col(table, "tags")).to_numpy(dtype=object),
-        "status": status.to_numpy(dtype=object),
-        "last_inspected": np.array(last, dtype=object),
+        "uscc": strings.series(codes),
+        "name": strings.series(_col(table, "name")),
+        "township": strings.series(_col(table, "township")),
+        "address": strings.series(_col(table, "address")),
+        "lon": coords["lon"],
+        "lat": coords["lat"],
+        "industry": strings.series(_col(table, "industry")),
+        "credit_class": strings.series(credit_class),
+        "tags": strings.series(_mapped(_col(table, "tags"), _tag_text)),
+        "status": strings.series(status),
+        "last_inspected": last,
         "row": table.rows,
     })
     for extra in table.data.columns:
@@ -138,6 +162,22 @@ def read_enterprises(path: SourceLike, report: Report) -> pd.DataFrame | None:
     frame.attrs["file"] = file
     frame.attrs["headers"] = table.headers
     return frame
+
+
+class RosterCodes:
+    """The USCCs of the target roster, asked for a few codes at a time (the
+    回避企业 of the inspector roster) without a Python set of millions."""
+
+    def __init__(self, codes: pd.Series) -> None:
+        self._codes = strings.column(codes)
+
+    def among(self, wanted: Iterable[str]) -> frozenset[str]:
+        """Those of *wanted* that are in the roster."""
+        value_set = pa.array(sorted(set(wanted)), pa.string())
+        if not len(value_set):
+            return frozenset()
+        found = self._codes.filter(pc.is_in(self._codes, value_set=value_set))
+        return frozenset(found.unique().to_pylist())
 
 
 def read_agencies(path: SourceLike, report: Report) -> list[Agency]:
@@ -230,7 +270,7 @@ def read_inspectors(
     report: Report,
     *,
     townships: frozenset[str] | None = None,
-    usccs: frozenset[str] | None = None,
+    usccs: Container[str] | RosterCodes | None = None,
 ) -> list[Inspector]:
     """Read the inspector roster.  With *townships* (from the target roster),
     an unknown 所在乡镇 is an error; with *usccs*, a 回避企业 that is not in
@@ -246,6 +286,8 @@ def read_inspectors(
     expiry_cells = table.column("cert_expiry")
     _report_duplicates(table, ids, "inspector_id", "人员编号", report)
     _report_duplicates(table, certs, "cert_no", "执法证号", report)
+    if isinstance(usccs, RosterCodes):
+        usccs = usccs.among(usccmod.normalise(raw) for cell in conflict_cells for raw in split_list(cell))
     agencies = _resolve_agencies(table, directory, report)
     expiry = parse_column(table, "cert_expiry", parse_date, report)
     per_day: list[int | None] = (
@@ -305,26 +347,31 @@ def read_history(path: SourceLike, directory: AgencyDirectory, report: Report) -
     table = read_table(path, schemas.HISTORY_COLUMNS, report)
     if table is None:
         return None
-    codes = [str(c) for c in _normalise_uscc(_col(table, "uscc")).tolist()]
-    valid = usccmod.valid_mask(codes)
-    for i in np.flatnonzero(~valid).tolist():
-        report.error(table.file, table.row(i), table.header("uscc"), usccmod.problem(codes[i]) or "无效")
-    dates = parse_column(table, "date", parse_date, report)
-    for i in np.flatnonzero(_col(table, "date").to_numpy() == "").tolist():
+    codes = usccmod.normalise_column(_col(table, "uscc"))
+    valid = usccmod.valid_column(codes)
+    if not valid.all():
+        bad = np.flatnonzero(~valid)
+        for i, code in zip(bad.tolist(), codes.take(pa.array(bad)).to_pylist(), strict=True):
+            report.error(table.file, table.row(i), table.header("uscc"), usccmod.problem(code) or "无效")
+    dates = parse_distinct(table, "date", parse_date, report).objects()
+    for i in np.flatnonzero(strings.equals(_col(table, "date"), "")).tolist():
         report.error(table.file, table.row(i), table.header("date"), "检查日期为空")
-    agencies: list[str | None] = [None] * len(codes)
+    agencies = np.full(len(codes), None, dtype=object)
     if "agency" in table.data:
-        for i, text in enumerate(table.column("agency")):
-            if text:
-                agency = directory.resolve(text)
-                if agency is None:
-                    report.error(table.file, table.row(i), table.header("agency"), f"未知部门「{shown(text)}」")
-                else:
-                    agencies[i] = agency.code
+        agency_codes, agency_texts = strings.factorize(_col(table, "agency"))
+        resolved = [directory.resolve(text) if text else None for text in agency_texts]
+        unknown = np.array([bool(text) and agency is None for text, agency in zip(agency_texts, resolved, strict=True)], dtype=bool)
+        for i in np.flatnonzero(unknown[agency_codes]).tolist() if unknown.any() else []:
+            text = agency_texts[agency_codes[i]]
+            report.error(table.file, table.row(i), table.header("agency"), f"未知部门「{shown(text)}」")
+        known = np.empty(len(resolved), dtype=object)
+        for j, agency in enumerate(resolved):
+            known[j] = agency.code if agency is not None else None
+        agencies = known[agency_codes]
     return pd.DataFrame({
-        "uscc": np.array(codes, dtype=object),
-        "date": np.array(dates, dtype=object),
-        "agency": np.array(agencies, dtype=object),
-        "inspectors": [";".join(split_list(t)) for t in table.column("inspectors")],
+        "uscc": strings.series(codes),
+        "date": dates,
+        "agency": agencies,
+        "inspectors": strings.series(_mapped(_col(table, "inspectors"), lambda t: ";".join(split_list(t)))),
         "row": table.rows,
     })

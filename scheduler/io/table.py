@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scheduler.io import columnar, strings
 from scheduler.io.csv_table import RowError, read_csv
 from scheduler.io.problems import Report, shown
 from scheduler.io.source import SourceLike, name_of, read_bytes, suffix_of
+from scheduler.io.strings import StrColumn
 from scheduler.io.workbook import BROKEN, RawSheet, TableError, cells_text, read_workbook, sheet_label
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -95,14 +97,6 @@ def read_raw(source: SourceLike) -> pd.DataFrame:
     return read_sheets(source)[0].frame
 
 
-def _stripped(column: pd.Series) -> np.ndarray:
-    """Cells as str without surrounding white space (also full-width 　);
-    each distinct value is stripped once."""
-    codes, uniques = pd.factorize(column.astype(str), use_na_sentinel=False)
-    cleaned = np.array([u.strip() for u in uniques.tolist()], dtype=object)
-    return cleaned[codes] if len(codes) else np.zeros(0, dtype=object)
-
-
 def match_headers(cells: Sequence[str], columns: Sequence[Column]) -> dict[int, str]:
     """Map cell positions to canonical keys for one candidate header row."""
     lookup: dict[str, str] = {}
@@ -154,27 +148,38 @@ def choose_sheet(sheets: list[RawSheet], columns: Sequence[Column]) -> tuple[int
     return best
 
 
-def trailing_notes(cells: list[np.ndarray], nonempty: np.ndarray) -> list[int]:
+def trailing_notes(cells: list[StrColumn], nonempty: np.ndarray) -> list[int]:
     """Positions of the notes rows after the last data row: walking up from
     the last non-empty row, every row whose first non-empty cell opens with
     one of :data:`NOTE_WORDS`."""
     out: list[int] = []
-    for i in np.flatnonzero(nonempty)[::-1].tolist():
-        first = next((str(c[i]) for c in cells if c[i]), "")
+    for i in range(len(nonempty) - 1, -1, -1):
+        if not nonempty[i]:
+            continue
+        first = next((text for c in cells if (text := c[i].as_py())), "")
         if not is_note(first):
             break
         out.append(i)
     return out[::-1]
 
 
-def read_table(source: SourceLike, columns: Sequence[Column], report: Report, *, need_rows: bool = False) -> Table | None:
-    """Read *source* and map its header to *columns*.
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """The sheet a roster is read from: its header row and the cells below it."""
 
-    Problems (unreadable file, missing header, missing required columns, and
-    with *need_rows* a table without data rows) go to *report*; ``None`` is
-    returned when the table cannot be used at all.  In a workbook of several
-    sheets the sheet whose header names the most columns is used.
-    """
+    header_row: int  # 0-based index of the header row in the sheet
+    header_cells: list[str]  # stripped header cells, one per column
+    mapping: dict[int, str]  # column position -> canonical key
+    body: list[StrColumn]  # cells below the header, one column per position
+
+
+def _find_sheet(source: SourceLike, columns: Sequence[Column], report: Report) -> Sheet | None:
+    """Read *source* (column-wise when it is a big CSV file) and find its
+    header; problems go to *report*."""
+    if columnar.wants_fast_path(source):
+        fast = _fast_sheet(source, columns)
+        if fast is not None:
+            return fast
     name = name_of(source)
     try:
         sheets = read_sheets(source)
@@ -206,33 +211,72 @@ def read_table(source: SourceLike, columns: Sequence[Column], report: Report, *,
     if missing:
         return None
     body = raw.iloc[best_row + 1 :]
-    rows = np.arange(best_row + 2, best_row + 2 + len(body), dtype=np.int64)
-    cells = [_stripped(body.iloc[:, pos]) for pos in range(body.shape[1])]
-    nonempty = np.zeros(len(body), dtype=bool)
-    for cell_col in cells:
-        nonempty |= cell_col != ""
+    return Sheet(best_row, header_cells, best, [strings.column(body.iloc[:, pos]) for pos in range(body.shape[1])])
+
+
+def _fast_sheet(source: SourceLike, columns: Sequence[Column]) -> Sheet | None:
+    """A big CSV file read column-wise, or ``None`` when the general reader
+    must read it (also whenever it has a problem to report)."""
+    head = columnar.read_head(source)
+    if head is None:
+        return None
+    best_row, best = find_header(head.sheet.frame, columns)
+    if len(best) < min(2, len(columns)) or any(c.required and c.key not in best.values() for c in columns):
+        return None
+    body = columnar.read_body(source, head, best_row + 1)
+    if body is None:
+        return None
+    header_cells = [str(c).strip() for c in head.sheet.frame.iloc[best_row].tolist()]
+    return Sheet(best_row, header_cells, best, body)
+
+
+def read_table(source: SourceLike, columns: Sequence[Column], report: Report, *, need_rows: bool = False) -> Table | None:
+    """Read *source* and map its header to *columns*.
+
+    Problems (unreadable file, missing header, missing required columns, and
+    with *need_rows* a table without data rows) go to *report*; ``None`` is
+    returned when the table cannot be used at all.  In a workbook of several
+    sheets the sheet whose header names the most columns is used.  A big CSV
+    file is read column-wise (:mod:`scheduler.io.columnar`), with the same
+    result.
+    """
+    name = name_of(source)
+    sheet = _find_sheet(source, columns, report)
+    if sheet is None:
+        return None
+    best, header_cells = sheet.mapping, sheet.header_cells
+    n = len(sheet.body[0]) if sheet.body else 0
+    rows = np.arange(sheet.header_row + 2, sheet.header_row + 2 + n, dtype=np.int64)
+    cells = [strings.strip(col) for col in sheet.body]
+    filled = [strings.nonempty(col) for col in cells]
+    nonempty = np.zeros(n, dtype=bool)
+    for cell_filled in filled:
+        nonempty |= cell_filled
     notes = trailing_notes(cells, nonempty)
     for i in notes:
-        text = cells_text([str(c[i]) for c in cells])
+        text = cells_text([c[i].as_py() for c in cells])
         report.warning(name, int(rows[i]), None, f"「{shown(text)}」是表尾备注，已跳过")
     keep = nonempty.copy()
     keep[notes] = False
-    data = {key: cells[pos] for pos, key in best.items()}
     extra_pos = [p for p, h in enumerate(header_cells) if p not in best and h]
     # Cells under no header: in a CSV a sign of a stray delimiter, in a
     # workbook perhaps a note; either way the user must know.
     is_csv = suffix_of(source) in CSV_SUFFIXES
     for pos in (p for p, h in enumerate(header_cells) if not h):
-        for i in np.flatnonzero((cells[pos] != "") & keep).tolist():
-            msg = f"表头以外的第 {pos + 1} 列有内容「{shown(cells[pos][i])}」" + ("（多余的分隔符？）" if is_csv else "，已忽略")
+        for i in np.flatnonzero(filled[pos] & keep).tolist():
+            msg = f"表头以外的第 {pos + 1} 列有内容「{shown(cells[pos][i].as_py())}」" + ("（多余的分隔符？）" if is_csv else "，已忽略")
             (report.error if is_csv else report.warning)(name, int(rows[i]), None, msg)
-    frame = pd.DataFrame(data)
-    for pos in extra_pos:
-        frame["extra:" + header_cells[pos]] = cells[pos]
+    kept = [*best, *extra_pos]
     # Keep rows with data (drop spacer rows, trailing empty rows, notes rows).
     # A row with content only under no header is reported above, not kept.
-    keep &= (frame != "").any(axis=1).to_numpy()
-    frame = frame.loc[keep].reset_index(drop=True)
+    has_data = np.zeros(n, dtype=bool)
+    for pos in kept:
+        has_data |= filled[pos]
+    keep &= has_data
+    data = {key: strings.series(strings.take(cells[pos], keep)) for pos, key in best.items()}
+    for pos in extra_pos:
+        data["extra:" + header_cells[pos]] = strings.series(strings.take(cells[pos], keep))
+    frame = pd.DataFrame(data) if data else pd.DataFrame(index=range(int(keep.sum())))
     if need_rows and frame.empty:
         report.error(name, None, None, "只有表头，没有数据行")
         return None
