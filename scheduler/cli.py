@@ -166,6 +166,9 @@ def print_summary(summary: dict[str, Any]) -> None:
         agencies = r["agencies"] if isinstance(r["agencies"], str) else "、".join(r["agencies"])
         _echo(f"抽查轮次 (round): {r['name']}  {r['window'][0]} 至 {r['window'][1]}，"
               f"工作日 {r['workdays']} 天；发起部门 {r['lead_agency']}；参与部门 {agencies}")
+        w = r["workload"]
+        month = f"每月最多 {w['max_days_per_month']} 个检查日" if w["max_days_per_month"] else "每月不限"
+        _echo(f"工作量上限 (workload): 每名执法人员每周最多 {w['max_days_per_week']} 个检查日，{month}")
 
 
 def print_draw(result: DrawResult) -> None:
@@ -203,6 +206,10 @@ def print_plan(plan: Plan) -> None:
           f"完全按抽取结果组队 {st.as_drawn_share:.1%} (as drawn)，抽中人员占比 {st.drawn_officer_share:.1%}")
     _echo(f"人日乡镇数 (officer-day-township uses) {st.officer_day_township_uses:,}，"
           f"下界 {st.lower_bound_uses_given_teams:,}，差距 {st.gap_to_bound:.1%} (gap to bound)")
+    if st.weeks:
+        busiest = max(st.weeks, key=lambda w: w.ratio)
+        _echo(f"每周分布 (spread): 最忙的一周 {busiest.week}（{busiest.first} 至 {busiest.last}）{busiest.visits:,} 户，"
+              f"为均衡份额的 {st.busiest_week_ratio:.2f} 倍；工作量上限每周 {plan.round.max_days_per_week} 个检查日")
     for visit in plan.unassigned:
         _echo(f"  未安排 {visit.visit_id} {visit.name}（{visit.township}）：" + "；".join(visit.reasons))
 

@@ -212,10 +212,19 @@ def _workload(table: Any, err: Callable[[str, str], None]) -> Workload:
         return default
     week = table.get("max_days_per_week", default.max_days_per_week)
     if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= 7:
-        err("workload.max_days_per_week", f"应为 1 至 7 的整数（每名执法人员每周最多检查日数），实际为「{week}」")
+        err("workload.max_days_per_week", f"应为 1 至 7 的整数（每名执法人员每周最多检查日数），实际为{_written(week)}")
         week = default.max_days_per_week
     month = table.get("max_days_per_month")
     if month is not None and (isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 31):
-        err("workload.max_days_per_month", f"应为 1 至 31 的整数（每名执法人员每月最多检查日数），实际为「{month}」")
+        err("workload.max_days_per_month", f"应为 1 至 31 的整数（每名执法人员每月最多检查日数），实际为{_written(month)}")
         month = None
     return Workload(week, month)
+
+
+def _written(value: Any) -> str:
+    """A TOML value as the user wrote it, with a hint for text in quotes."""
+    if isinstance(value, bool):
+        return f"「{'true' if value else 'false'}」"
+    if isinstance(value, str):
+        return f"「\"{value}\"」（加了引号的文字：数字不要加引号）"
+    return f"「{value}」"

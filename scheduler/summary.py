@@ -52,5 +52,7 @@ def summarise(inputs: Inputs) -> dict[str, Any]:
             "workdays": len(workdays),
             "lead_agency": names[r.lead_agency],
             "agencies": [names[a] for a in r.agencies] or "全部",
+            "workload": {"max_days_per_week": r.workload.max_days_per_week,
+                         "max_days_per_month": r.workload.max_days_per_month},
         }
     return out

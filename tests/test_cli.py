@@ -32,6 +32,7 @@ def test_validate_the_sample_prints_a_summary(sample_dir: Path) -> None:
     assert "按乡镇街道 (by township):" in out and "城关镇" in out
     assert "按部门 (by agency):" in out and "消防救援" in out
     assert "抽查轮次 (round): 2026年第四季度跨部门联合抽查  2026-10-12 至 2026-12-25" in out
+    assert "工作量上限 (workload): 每名执法人员每周最多 3 个检查日，每月不限" in out
     assert "个错误" not in out or "发现 0 个错误" in out
 
 
@@ -92,6 +93,7 @@ def test_demo_writes_its_folder(tmp_path: Path) -> None:
     plan = json.loads((out / "schedule" / "plan.json").read_text(encoding="utf-8"))
     assert plan["statistics"]["assigned"] == plan["statistics"]["visits"] > 400
     assert "独立复核 (independent check): 0 处违反硬性规则" in result.output
+    assert "每周分布 (spread): 最忙的一周 2026-W" in result.output and "工作量上限每周 3 个检查日" in result.output
     check = runner.invoke(app, ["check-plan", str(out / "schedule" / "plan.json"), "--data", str(bundled_sample())])
     assert check.exit_code == 0, check.output
     assert "复核通过" in check.output

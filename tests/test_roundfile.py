@@ -97,7 +97,14 @@ def test_workload_mistakes_are_reported_by_key(tmp_path: Path) -> None:
     assert read_round(path, AgencyDirectory(), report) is None
     assert [str(p) for p in report] == [
         "round.toml [workload.max_days_per_week]: 应为 1 至 7 的整数（每名执法人员每周最多检查日数），实际为「0」",
-        "round.toml [workload.max_days_per_month]: 应为 1 至 31 的整数（每名执法人员每月最多检查日数），实际为「十」",
+        "round.toml [workload.max_days_per_month]: 应为 1 至 31 的整数（每名执法人员每月最多检查日数），实际为「\"十\"」（加了引号的文字：数字不要加引号）",
+    ]
+    path.write_text(base + '[workload]\nmax_days_per_week = "3"\nmax_days_per_month = true\n', encoding="utf-8")
+    report = Report()
+    assert read_round(path, AgencyDirectory(), report) is None
+    assert [p.message for p in report] == [  # a quoted number is text: say so; TOML spells booleans in lower case
+        "应为 1 至 7 的整数（每名执法人员每周最多检查日数），实际为「\"3\"」（加了引号的文字：数字不要加引号）",
+        "应为 1 至 31 的整数（每名执法人员每月最多检查日数），实际为「true」",
     ]
     path.write_text(base + "[workload]\nmax_day_per_week = 2\n", encoding="utf-8")
     report = Report()

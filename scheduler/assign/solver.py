@@ -83,7 +83,7 @@ class SolverSettings:
     # of the visits (the target is 1.5; the repair step may add a few).
     week_share: float = 1.4
     gap_limit: float = 0.01  # fast mode: stop within 1 % of the proven bound
-    spread_time: float = 5.0  # the spread tier's solve: wall seconds (fast), deterministic time (audit)
+    spread_time: float = 5.0  # the spread tier's solve: at most this, within time_limit (fast); deterministic time (audit)
 
     def parameters(self) -> dict[str, Any]:
         # Interleaved search (subsolvers run in fixed batches) both proves
@@ -268,6 +268,9 @@ def _spread_phase(model: cp_model.CpModel, first: cp_model.CpSolver, x: dict[tup
     ``Z ≥ visits_w × L / working_days_w`` with ``L`` the least common multiple
     of the weeks' working days.  Returns the new days, or *chosen* when the
     second solve finds nothing in its limit."""
+    budget = settings.spread_time if settings.audit else min(settings.spread_time, settings.time_limit - first.wall_time)
+    if budget < 0.2:  # fast mode: the time limit covers both solves
+        return chosen, "skipped (the time limit was used by the first solve)"
     model.add(sum(unplaced) <= round(sum(first.value(u) for u in unplaced)))
     model.add(sum(uses) <= round(sum(first.value(y) for y in uses)))
     model.clear_hints()
@@ -285,9 +288,9 @@ def _spread_phase(model: cp_model.CpModel, first: cp_model.CpSolver, x: dict[tup
     for name, value in settings.parameters().items():
         setattr(solver.parameters, name, value)
     if settings.audit:
-        solver.parameters.max_deterministic_time = settings.spread_time
+        solver.parameters.max_deterministic_time = budget
     else:
-        solver.parameters.max_time_in_seconds = settings.spread_time
+        solver.parameters.max_time_in_seconds = budget
     solver.parameters.catch_sigint_signal = False
     status = _solve_stoppable(solver, model, len(unplaced), ignore, stop)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

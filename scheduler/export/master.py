@@ -56,7 +56,7 @@ def master_workbook(ctx: ExportContext) -> bytes:
         ["参与部门数", len({a for v in plan.visits for a in v.agencies})],
         ["每名执法人员每周最多检查日", rnd.max_days_per_week],
         ["每名执法人员每月最多检查日", rnd.max_days_per_month or "不限"],
-        ["最忙一周与均衡份额之比", f"{st.busiest_week_ratio:.2f}" if st.weeks else "—"],
+        ["最忙一周与均衡份额之比", round(st.busiest_week_ratio, 2) if st.weeks else "—"],
     ]
     by_class = Counter(classes.get(v.uscc, "") for v in plan.visits)
     overview += [[f"信用风险分类 {c}（户）", by_class.get(c, 0)] for c in "ABCD"]

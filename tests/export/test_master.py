@@ -52,7 +52,7 @@ def overview(raw: Raw, plan: dict[str, Any]) -> list[list[object]]:
         ["按抽取结果组队比例", f"{plan['statistics']['as_drawn_share']:.1%}"], ["参与部门数", len(by_agency)],
         ["每名执法人员每周最多检查日", plan["round"]["workload"]["max_days_per_week"]],
         ["每名执法人员每月最多检查日", plan["round"]["workload"]["max_days_per_month"] or "不限"],
-        ["最忙一周与均衡份额之比", f"{plan['statistics']['busiest_week_ratio']:.2f}"],
+        ["最忙一周与均衡份额之比", round(plan["statistics"]["busiest_week_ratio"], 2)],
         *[[f"信用风险分类 {c}（户）", by_class[c]] for c in "ABCD"],
         *[[f"乡镇街道：{t}（户）", by_town[t]] for t in raw.townships],
         *[[f"部门：{raw.short[a]}（户）", n] for a, n in sorted(by_agency.items())],
