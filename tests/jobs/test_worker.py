@@ -128,7 +128,8 @@ def kill_service_and_time_its_worker(target: str, kwargs: dict[str, Any], phase:
 
 def test_a_worker_whose_service_is_killed_stops(long_round: Round) -> None:
     kwargs = {"data": [str(long_round.data)], "round_file": str(long_round.round_file),
-              "draw_folder": str(long_round.draw_folder), "settings": {"time_limit": 600.0, "gap_limit": 0.0}}
+              "draw_folder": str(long_round.draw_folder),
+              "settings": {"time_limit": 600.0, "gap_limit": 0.0, "cp_sat_max_visits": 10_000}}  # one long CP-SAT solve
     assert kill_service_and_time_its_worker(TARGET, kwargs, Phase.CP_SAT) < 10
 
 
