@@ -311,8 +311,15 @@ def _fake_solve(demo: Path, interrupts: int) -> Any:
 def test_ctrl_c_finishes_then_cancels_a_solve(interrupts: int, demo: Path, sample_dir: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("scheduler.cli.schedule_uc", _fake_solve(demo, interrupts))
+    # Python leaves SIGINT ignored when the suite was started in the background
+    # of a non-interactive shell (as `.ci/run &` does); a terminal's Ctrl-C is
+    # what the test is about, so give this process Python's own handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     out = tmp_path / "s"
-    result = runner.invoke(app, ["schedule", "--draw", str(demo / "draw"), "--data", str(sample_dir), "--out", str(out)])
+    try:
+        result = runner.invoke(app, ["schedule", "--draw", str(demo / "draw"), "--data", str(sample_dir), "--out", str(out)])
+    finally:
+        signal.signal(signal.SIGINT, previous)
     _no_traceback(result.output)
     assert "正在结束求解，保留目前最好的方案" in result.output
     if interrupts == 1:
