@@ -38,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +47,7 @@ from ortools.sat.python import cp_model
 from scheduler.assign.eligibility import Eligibility
 from scheduler.assign.events import Cancelled, OnEvent, Phase, SolveEvent, StopMode, StopSignal, ignore
 from scheduler.assign.occupancy import DayLimits, Occupancy, Spread
-from scheduler.assign.townships import classes, place_classes
+from scheduler.assign.townships import classes, linked_groups, place_classes
 from scheduler.assign.visits import Visit
 from scheduler.domain import Inspector
 from scheduler.draw.seed import lp
@@ -123,6 +123,11 @@ def _h(*parts: str | bytes | int) -> bytes:
     return hashlib.sha256(data).digest()
 
 
+def common_days(elig: Eligibility, officers: Iterable[str]) -> set[int]:
+    """The day indices on which every one of *officers* is usable."""
+    return set.intersection(*(set(elig.officer_days[o]) for o in officers))
+
+
 def drawn_team(visit: Visit, elig: Eligibility) -> list[Member] | None:
     team: list[Member] = []
     for agency in visit.agencies:
@@ -136,7 +141,7 @@ def drawn_team(visit: Visit, elig: Eligibility) -> list[Member] | None:
 def candidate_days(visit: Visit, team: list[Member], elig: Eligibility, seed: bytes, per_officer: int) -> list[int]:
     """Days on which the whole drawn team is usable, preferring each
     officer's hashed preference list for the visit's township."""
-    common = set.intersection(*(set(elig.officer_days[m.inspector_id]) for m in team))
+    common = common_days(elig, (m.inspector_id for m in team))
     if not common:
         return []
     preferred: set[int] = set()
@@ -318,27 +323,9 @@ def cluster_days(
     officer with the most remaining visits there gets them placed together,
     as many as fit one day, and so on."""
     township = {v.id: v.township for v in visits}
-    parent: dict[str, str] = {vid: vid for vid in teams}
-
-    def find(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    first_of: dict[tuple[str, str], str] = {}
-    for vid in sorted(parent):
-        for m in teams[vid]:
-            key = (m.inspector_id, township[vid])
-            if key in first_of:
-                ra, rb = find(first_of[key]), find(vid)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-            else:
-                first_of[key] = vid
-    components: dict[str, list[str]] = {}
-    for vid in sorted(parent):
-        components.setdefault(find(vid), []).append(vid)
+    # An officer links visits within one township only: key by both.
+    keys = {vid: [f"{m.inspector_id}\x1f{township[vid]}" for m in team] for vid, team in teams.items()}
+    components = sorted(linked_groups(sorted(teams), keys), key=lambda g: (-len(g), g[0]))
     limits = limits or DayLimits.none(len(elig.days))
     occ = Occupancy(caps, limits)
     spread = Spread(limits)
@@ -359,7 +346,7 @@ def cluster_days(
         if any(n > caps[o] for o, n in need.items()):
             return set()
         t = township[group[0]]
-        days = set.intersection(*(set(elig.officer_days[o]) for o in need))
+        days = common_days(elig, need)
         return {d for d in days if all(occ.free(o, d, t, n) for o, n in need.items())}
 
     def place(group: list[str], days: set[int]) -> None:
@@ -374,11 +361,11 @@ def cluster_days(
         if vid not in placed and d in free_days([vid]):
             commit(vid, d)
     fixed = dict(placed)
-    for root in sorted(components, key=lambda r: (-len(components[r]), r)):
+    for component in components:
         check_stop(stop)
         if stop is not None and stop.requested:
             break
-        members = [vid for vid in components[root] if vid not in fixed]
+        members = [vid for vid in component if vid not in fixed]
         if not members:
             continue
         days = free_days(members)
@@ -426,7 +413,7 @@ def add_merge_days(visits: Sequence[Visit], teams: dict[str, list[Member]], elig
         extra = {start[vid]} if vid in start else set()
         for m in teams[vid]:
             extra |= groups.get((m.inspector_id, township[vid]), set())
-        usable = set.intersection(*(set(elig.officer_days[m.inspector_id]) for m in teams[vid]))
+        usable = common_days(elig, (m.inspector_id for m in teams[vid]))
         candidates[vid] = sorted(set(candidates[vid]) | (extra & usable))
 
 
@@ -471,7 +458,7 @@ def polish(
     limits = limits or DayLimits.none(len(elig.days))
     township = {v.id: v.township for v in visits}
     officers = {vid: [m.inspector_id for m in team] for vid, team in teams.items()}
-    usable = {vid: sorted(set.intersection(*(set(elig.officer_days[o]) for o in officers[vid]))) for vid in teams}
+    usable = {vid: sorted(common_days(elig, officers[vid])) for vid in teams}
     placed = dict(placed)
     occ = Occupancy(caps, limits)
     spread = Spread(limits) if week_share is None else Spread.capped(limits, len(placed), week_share)
@@ -564,7 +551,7 @@ def township_start(visits: Sequence[Visit], teams: dict[str, list[Member]], elig
         # packs each officer's visits onto as few days as it can.
         first = cluster_days(mine, sub, elig, caps, stop=stop)
         alone.update(polish(mine, sub, elig, caps, first, stop=stop))
-    usable = {vid: frozenset(set.intersection(*(set(elig.officer_days[o]) for o in officers[vid]))) for vid in teams}
+    usable = {vid: frozenset(common_days(elig, officers[vid])) for vid in teams}
     return place_classes(classes(alone, township, officers), township, officers, usable, caps, limits, len(elig.days),
                          fixed=fixed, hints=hints, week_share=week_share, stop=stop)
 
@@ -684,7 +671,7 @@ def solve(
         if team is None:
             continue
         if not use_cp_sat:  # candidate days only feed the CP-SAT model; a common usable day is what counts
-            if set.intersection(*(set(elig.officer_days[m.inspector_id]) for m in team)):
+            if common_days(elig, (m.inspector_id for m in team)):
                 teams[visit.id], candidates[visit.id] = team, []
             continue
         days = candidate_days(visit, team, elig, seed, settings.candidate_days)
